@@ -1,0 +1,21 @@
+"""Production: refuses to start when left with development defaults."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from config.env import env_bool, env_str
+from config.settings.base import *  # noqa: F403
+
+DEBUG = env_bool("SERVICEPARK_DEBUG", False)
+SECRET_KEY = env_str("SERVICEPARK_SECRET_KEY", "")
+SERVICEPARK_ALLOW_DEMO = env_bool("SERVICEPARK_ALLOW_DEMO", False)
+
+if not SECRET_KEY or SECRET_KEY == "insecure-local-only-key" or len(SECRET_KEY) < 32:
+    raise ImproperlyConfigured("SERVICEPARK_SECRET_KEY must be set to a random value of 32+ chars.")
+if DEBUG:
+    raise ImproperlyConfigured("DEBUG must be off in production.")
+if SERVICEPARK_ALLOW_DEMO:
+    raise ImproperlyConfigured("Demo data must not be loaded in production.")
+
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

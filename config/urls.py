@@ -1,0 +1,13 @@
+from django.urls import include, path
+
+from servicepark.api import api
+from servicepark.common.views import home
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("servicepark.accounts.urls")),
+    path("", include("servicepark.registry.urls")),
+    path("audit/", include("servicepark.common.urls")),
+    path("api/v1/", api.urls),
+]

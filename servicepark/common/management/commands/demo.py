@@ -1,0 +1,30 @@
+"""`servicepark demo`: load the seed cases (idempotent: running it again changes nothing)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from servicepark.common.actors import SystemActor
+from servicepark.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, load_accounts
+from servicepark.demo.registry import load_generated_organizations, load_seed_organizations
+from servicepark.demo.stories import load_people, load_stories
+
+
+class Command(BaseCommand):
+    help = "Load the demo world of the seed cases (idempotent)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.SERVICEPARK_ALLOW_DEMO:
+            raise CommandError("Demo data is disabled in these settings (production?).")
+        actor = SystemActor("demo")
+        orgs = load_seed_organizations(actor)
+        load_generated_organizations(actor, umbrella=orgs["xc-assoc"])
+        load_accounts(actor, orgs)
+        load_people(actor, orgs)
+        load_stories(actor, orgs)
+        self.stdout.write(self.style.SUCCESS("Demo loaded. Accounts (password %s):" % DEMO_PASSWORD))
+        for username, display, _grants in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {username:<15} {display}")

@@ -1,0 +1,90 @@
+"""Workflows as data, and the one service that moves an object from state to state."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+
+from servicepark.common.audit import audit_record
+from servicepark.common.permissions import require_permission
+
+Guard = Callable[[Any], str | None]
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: str | Promise
+    sources: frozenset[str]
+    target: str | Callable[[Any], str]
+    permission: str
+    guard: Guard | None = None
+    needs_reason: bool = False
+
+    def target_for(self, obj: Any) -> str:
+        return self.target(obj) if callable(self.target) else self.target
+
+
+@dataclass(frozen=True)
+class Workflow:
+    name: str
+    field: str
+    states: dict[str, str | Promise]
+    transitions: tuple[Transition, ...] = field(default_factory=tuple)
+
+    def get(self, action: str) -> Transition:
+        for t in self.transitions:
+            if t.action == action:
+                return t
+        raise KeyError(action)
+
+    def available(self, obj: Any) -> list[Transition]:
+        state = getattr(obj, self.field)
+        return [t for t in self.transitions if state in t.sources]
+
+
+def workflow_transition(
+    *, workflow: Workflow, obj: models.Model, action: str, actor: Any, reason: str = ""
+) -> models.Model:
+    """Apply `action` to `obj` if the table allows it from its current state, the actor's
+    permission rule agrees and the guard passes; write the state and an audit event atomically.
+    """
+    try:
+        transition = workflow.get(action)
+    except KeyError:
+        raise ValidationError(_("Unknown action.")) from None
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+        current = getattr(locked, workflow.field)
+        if current not in transition.sources:
+            raise ValidationError(
+                _("“%(action)s” is not possible while the state is “%(state)s”.")
+                % {"action": transition.label, "state": workflow.states.get(current, current)}
+            )
+        require_permission(transition.permission, actor, locked)
+        if transition.needs_reason and not reason:
+            raise ValidationError(_("Please give a reason."))
+        if transition.guard is not None:
+            problem = transition.guard(locked)
+            if problem:
+                raise ValidationError(problem)
+        target = transition.target_for(locked)
+        setattr(locked, workflow.field, target)
+        locked.save(update_fields=[workflow.field, "updated_at"])
+        audit_record(
+            actor=actor,
+            action=f"{workflow.name}.{action}",
+            obj=locked,
+            before={workflow.field: current},
+            after={workflow.field: target},
+            context={"reason": reason} if reason else None,
+        )
+    setattr(obj, workflow.field, target)
+    return locked

@@ -1,0 +1,1 @@
+"""`servicepark demo`: load the seed cases idempotently, through the same services users use."""

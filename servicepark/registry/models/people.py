@@ -1,0 +1,54 @@
+"""People and the roles they hold in organizations (used for conflict-of-interest checks)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from servicepark.accounts.scoping_paths import ScopePaths
+from servicepark.common.models import BaseModel
+
+
+class Person(BaseModel):
+    """Only what the registry needs: a name and a contact phone; no ID numbers."""
+
+    name = models.CharField(_("name"), max_length=50)
+    phone = models.CharField(_("phone"), max_length=32, blank=True, db_index=True)
+    user = models.OneToOneField("accounts.User", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="person")
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(BaseModel):
+    SCOPE = ScopePaths(division="organization__division__code", organization="organization_id",
+                       umbrella="organization__umbrella_id")
+
+    class Role(models.TextChoices):
+        LEGAL_REPRESENTATIVE = "legal_representative", _("legal representative")
+        BOARD_MEMBER = "board_member", _("board member")
+        DIRECTOR = "director", _("director")
+        SUPERVISOR = "supervisor", _("supervisor")
+        STAFF = "staff", _("staff")
+        ADVISOR = "advisor", _("advisor")
+        CONTACT = "contact", _("contact person")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey("registry.Organization", on_delete=models.CASCADE,
+                                     related_name="memberships")
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    started_on = models.DateField(_("from"), null=True, blank=True)
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("role in an organization")
+        verbose_name_plural = _("roles in organizations")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "organization", "role", "started_on"],
+                                    name="membership_unique"),
+        ]

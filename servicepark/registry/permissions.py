@@ -1,0 +1,62 @@
+"""Permission rules of the registry: small pure functions, each tested allowed and denied."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from servicepark.accounts.roles import Role
+from servicepark.accounts.scoping import user_covers_division, user_organization_ids, user_roles
+from servicepark.common.permissions import Decision, rule
+
+OFFICIAL = [Role.OFFICIAL]
+
+
+@rule("organization.transition")
+def can_transition_organization(user: Any, org: Any) -> Decision:
+    """Registration status changes are the registrar's: an official over the org's division."""
+    if user_covers_division(user, org.division_id, OFFICIAL):
+        return True, ""
+    return False, _("Only a civil-affairs official of this jurisdiction may change the status.")
+
+
+@rule("organization.create")
+def can_create_organization(user: Any, org: Any) -> Decision:
+    """`org` may be None (may the user create any?) or a division code (create here?)."""
+    if org is None:
+        if user.is_superuser or Role.OFFICIAL in user_roles(user):
+            return True, ""
+    elif user_covers_division(user, org, OFFICIAL):
+        return True, ""
+    return False, _("Only a civil-affairs official may register organizations in this division.")
+
+
+@rule("organization.edit_profile")
+def can_edit_organization_profile(user: Any, org: Any) -> Decision:
+    if org.id in user_organization_ids(user, [Role.ORG_ADMIN]):
+        return True, ""
+    if user_covers_division(user, org.division_id, OFFICIAL):
+        return True, ""
+    return False, _("Only the organization's admins or an official may edit this profile.")
+
+
+@rule("organization.decide_change")
+def can_decide_change_request(user: Any, org: Any) -> Decision:
+    if user_covers_division(user, org.division_id, OFFICIAL):
+        return True, ""
+    return False, _("Only a civil-affairs official of this jurisdiction may decide on changes.")
+
+
+@rule("organization.import")
+def can_import_organizations(user: Any, obj: Any) -> Decision:
+    if user.is_superuser or Role.OFFICIAL in user_roles(user):
+        return True, ""
+    return False, _("Only civil-affairs officials may import organizations.")
+
+
+@rule("organization.export")
+def can_export_organizations(user: Any, obj: Any) -> Decision:
+    if user.is_superuser or user_roles(user) & {Role.OFFICIAL, Role.AUDITOR}:
+        return True, ""
+    return False, _("Only civil-affairs officials and auditors may export the directory.")

@@ -1,0 +1,143 @@
+"""Reads of the registry. Every list goes through `scope_for` or the public filter."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection
+from django.db.models import F, Q, QuerySet
+from django.http import Http404
+
+from servicepark.accounts.roles import REGISTRY_READERS, Role
+from servicepark.accounts.scoping import scope_for, scope_q, user_organization_ids
+from servicepark.geo.codes import significant_prefix
+from servicepark.registry.models import ChangeRequest, ImportJob, Organization
+from servicepark.registry.models.choices import FIELD_BITS, Status
+from servicepark.registry.search import has_cjk, query_ngrams
+
+# Preparing organizations are not yet on the public register.
+PUBLIC_STATUSES = (Status.REGISTERED, Status.FILED, Status.SUSPENDED, Status.DEREGISTERED,
+                   Status.REVOKED)
+_USCC_PREFIX = re.compile(r"^[0-9A-HJ-NP-RTUW-Y]{2,18}$")
+_LATIN = re.compile(r"^[a-z]+$")
+LIST_FIELDS = ("id", "uscc", "filing_number", "name", "org_type", "registration_kind",
+               "division_id", "status", "fields", "founded_on", "umbrella_id")
+
+
+@dataclass(frozen=True)
+class DirectoryFilters:
+    q: str = ""
+    division: str = ""
+    org_type: str = ""
+    kind: str = ""
+    field: str = ""
+    status: str = ""
+
+
+def organization_visible(user: Any) -> QuerySet[Organization]:
+    """What `user` may see: the public register, plus everything in their jurisdiction and
+    their own organizations (including ones still preparing)."""
+    public = Organization.objects.filter(status__in=PUBLIC_STATUSES)
+    if user is None or not getattr(user, "is_authenticated", False):
+        return public
+    if user.is_superuser:
+        return Organization.objects.all()
+    own = scope_q(user, Organization, roles=[*REGISTRY_READERS, Role.ORG_ADMIN, Role.ORG_MEMBER,
+                                             Role.ASSOCIATION_STAFF])
+    if own is None:
+        return Organization.objects.all()
+    return Organization.objects.filter(Q(status__in=PUBLIC_STATUSES) | own)
+
+
+def _search(qs: QuerySet[Organization], q: str) -> QuerySet[Organization]:
+    q = q.strip()[:100]
+    if not q:
+        return qs
+    if has_cjk(q):
+        grams = query_ngrams(q)
+        if connection.vendor == "postgresql" and grams:
+            query = SearchQuery(" & ".join(grams), search_type="raw", config="simple")
+            qs = qs.annotate(search=SearchVector("search_tokens", config="simple")).filter(
+                search=query)
+        return qs.filter(name__contains=q)
+    upper = q.upper().replace(" ", "")
+    lower = q.lower().replace(" ", "")
+    condition = Q(pk__in=[])
+    if _USCC_PREFIX.match(upper) and any(c.isdigit() for c in upper):
+        condition |= Q(uscc__startswith=upper) | Q(filing_number__startswith=q)
+    if _LATIN.match(lower):
+        if len(lower) >= 3:
+            condition |= Q(name_pinyin__contains=lower) | Q(name_initials__contains=lower)
+        else:
+            condition |= Q(name_initials__startswith=lower) | Q(name_pinyin__startswith=lower)
+    condition |= Q(filing_number=q)
+    return qs.filter(condition)
+
+
+def organization_list(*, user: Any, filters: DirectoryFilters) -> QuerySet[Organization]:
+    qs = organization_visible(user)
+    qs = _search(qs, filters.q)
+    if filters.division:
+        qs = qs.filter(division__code__startswith=significant_prefix(filters.division))
+    if filters.org_type:
+        qs = qs.filter(org_type=filters.org_type)
+    if filters.kind:
+        qs = qs.filter(registration_kind=filters.kind)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.field in FIELD_BITS:
+        bit = FIELD_BITS[filters.field]
+        qs = qs.alias(field_hit=F("fields").bitand(bit)).filter(field_hit=bit)
+    return qs.select_related("division", "umbrella").only(
+        *LIST_FIELDS, "division__name", "umbrella__name").order_by("-id")
+
+
+def organization_get_for(*, user: Any, pk: int) -> Organization:
+    org = (organization_visible(user).select_related("division__parent__parent", "umbrella")
+           .filter(pk=pk).first())
+    if org is None:
+        raise Http404
+    return org
+
+
+def organization_attached(org: Organization) -> QuerySet[Organization]:
+    return org.attached.filter(status__in=PUBLIC_STATUSES).only("id", "name", "status")
+
+
+def organizations_administered(user: Any) -> QuerySet[Organization]:
+    ids = user_organization_ids(user, [Role.ORG_ADMIN])
+    return Organization.objects.filter(pk__in=ids).order_by("name")
+
+
+def change_request_list(*, user: Any, state: str = "pending") -> QuerySet[ChangeRequest]:
+    qs = scope_for(user, ChangeRequest.objects.all(), roles=[Role.OFFICIAL, Role.ORG_ADMIN])
+    if state:
+        qs = qs.filter(state=state)
+    return qs.select_related("organization", "requested_by").order_by("-id")
+
+
+def change_request_get_for(*, user: Any, pk: int) -> ChangeRequest:
+    cr = change_request_list(user=user, state="").filter(pk=pk).first()
+    if cr is None:
+        raise Http404
+    return cr
+
+
+def import_job_get_for(*, user: Any, pk: int) -> ImportJob:
+    qs = ImportJob.objects.all() if user.is_superuser else ImportJob.objects.filter(actor=user)
+    job = qs.filter(pk=pk).first()
+    if job is None:
+        raise Http404
+    return job
+
+
+def import_job_list(*, user: Any) -> QuerySet[ImportJob]:
+    qs = ImportJob.objects.all() if user.is_superuser else ImportJob.objects.filter(actor=user)
+    return qs.order_by("-id")[:20]  # type: ignore[return-value]
+
+
+def organization_public_count() -> int:
+    return Organization.objects.filter(status__in=PUBLIC_STATUSES).order_by()[:100_001].count()

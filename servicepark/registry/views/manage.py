@@ -1,0 +1,134 @@
+"""Registrar and organization-admin pages: create, edit, status, change requests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from servicepark.common.permissions import has_permission
+from servicepark.registry.forms import DecisionForm, OrganizationForm, ProfileForm, TransitionForm
+from servicepark.registry.selectors import (
+    change_request_get_for,
+    change_request_list,
+    organization_get_for,
+)
+from servicepark.registry.services.organizations import (
+    change_request_decide,
+    organization_create,
+    organization_transition,
+    organization_update_profile,
+)
+
+
+def add_service_errors(form: Any, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form, by field where the form has it."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            target = field if field in form.fields else None
+            if field == "division":
+                target = "division_code" if "division_code" in form.fields else None
+            for message in errors:
+                form.add_error(target, message)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+@login_required
+def create(request: HttpRequest) -> HttpResponse:
+    allowed, reason = has_permission("organization.create", request.user)
+    if not allowed:
+        raise PermissionDenied(reason)
+    form = OrganizationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = organization_create(actor=request.user, data=form.cleaned_data)
+        except PermissionDenied as exc:
+            form.add_error("division_code", str(exc))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The organization was registered."))
+            return redirect("registry:detail", org.pk)
+    return render(request, "registry/form.html", {"form": form, "title": _("Register an organization")})
+
+
+@login_required
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    org = organization_get_for(user=request.user, pk=pk)
+    allowed, reason = has_permission("organization.edit_profile", request.user, org)
+    if not allowed:
+        raise PermissionDenied(reason)
+    initial = {f: getattr(org, f) for f in ProfileForm.base_fields if f != "fields"}
+    initial["fields"] = org.field_codes
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changes = {k: v for k, v in form.cleaned_data.items() if k in form.changed_data}
+        try:
+            _org, change = organization_update_profile(actor=request.user, organization=org,
+                                                       changes=changes)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            if change is not None:
+                messages.info(request, _("Changes to registered particulars were sent to the "
+                                         "registrar for approval."))
+            else:
+                messages.success(request, _("The profile was saved."))
+            return redirect("registry:detail", org.pk)
+    return render(request, "registry/form.html", {
+        "form": form, "title": _("Edit profile: %(name)s") % {"name": org.name}, "org": org,
+        "legal_note": True,
+    })
+
+
+@login_required
+@require_POST
+def transition(request: HttpRequest, pk: int) -> HttpResponse:
+    org = organization_get_for(user=request.user, pk=pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The request was incomplete."))
+        return redirect("registry:detail", pk)
+    try:
+        organization_transition(actor=request.user, organization=org,
+                                action=form.cleaned_data["action"],
+                                reason=form.cleaned_data["reason"])
+    except (ValidationError, PermissionDenied) as exc:
+        text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        messages.error(request, text)
+    else:
+        messages.success(request, _("The status was changed."))
+    return redirect("registry:detail", pk)
+
+
+@login_required
+def changes(request: HttpRequest) -> HttpResponse:
+    state = request.GET.get("state", "pending")
+    items = list(change_request_list(user=request.user, state=state)[:200])
+    return render(request, "registry/changes.html", {
+        "items": items, "state": state, "form": DecisionForm()})
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    change = change_request_get_for(user=request.user, pk=pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            change_request_decide(actor=request.user, change=change,
+                                  approve=form.cleaned_data["decision"] == "approve",
+                                  reason=form.cleaned_data["reason"])
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, _("The decision was recorded."))
+    return redirect("registry:changes")
