@@ -2,6 +2,7 @@
 # system-deps.sh — install the Debian (bookworm) packages ServicePark needs.
 #
 # Usage: scripts/system-deps.sh [run] [test]     (no argument = test)
+#   venv  python3-venv (only when the machine's python3 cannot create a venv)
 #   run   gettext (compilemessages)
 #   test  everything: PostgreSQL 15 server (contrib modules such as pg_trgm and
 #         btree_gist ship inside postgresql-15 on bookworm; postgresql-contrib
@@ -17,6 +18,7 @@ log() { printf 'system-deps: %s\n' "$*" >&2; }
 declare -A want=()
 for group in "${@:-test}"; do
   case "$group" in
+    venv) want[python3-venv]=1 ;;
     run)  want[gettext]=1 ;;
     test) for p in postgresql-15 postgresql-client-15 chromium gettext fonts-noto-cjk; do want[$p]=1; done ;;
     *)    log "unknown group '$group' (expected: run, test)"; exit 2 ;;

@@ -60,7 +60,7 @@ def _search(qs: QuerySet[Organization], q: str) -> QuerySet[Organization]:
         grams = query_ngrams(q)
         if connection.vendor == "postgresql" and grams:
             query = SearchQuery(" & ".join(grams), search_type="raw", config="simple")
-            qs = qs.annotate(search=SearchVector("search_tokens", config="simple")).filter(
+            qs = qs.alias(search=SearchVector("search_tokens", config="simple")).filter(
                 search=query)
         return qs.filter(name__contains=q)
     upper = q.upper().replace(" ", "")
