@@ -60,9 +60,9 @@ def _search(qs: QuerySet[Organization], q: str) -> QuerySet[Organization]:
         grams = query_ngrams(q)
         if connection.vendor == "postgresql" and grams:
             query = SearchQuery(" & ".join(grams), search_type="raw", config="simple")
-            qs = qs.alias(search=SearchVector("search_tokens", config="simple")).filter(
-                search=query)
-        return qs.filter(name__contains=q)
+            qs = qs.alias(search=SearchVector("search_tokens", config="simple"))
+            return qs.filter(Q(search=query, name__contains=q) | Q(filing_number=q))
+        return qs.filter(Q(name__contains=q) | Q(filing_number=q))
     upper = q.upper().replace(" ", "")
     lower = q.lower().replace(" ", "")
     condition = Q(pk__in=[])
@@ -104,7 +104,7 @@ def organization_get_for(*, user: Any, pk: int) -> Organization:
 
 
 def organization_attached(org: Organization) -> QuerySet[Organization]:
-    return org.attached.filter(status__in=PUBLIC_STATUSES).only("id", "name", "status")
+    return org.attached.filter(status__in=PUBLIC_STATUSES).only("id", "name", "status", "umbrella_id")
 
 
 def organizations_administered(user: Any) -> QuerySet[Organization]:

@@ -71,14 +71,17 @@ def detect_encoding(sample: bytes) -> str:
         return "utf-8-sig"
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise UnusableFile(_("The file is UTF-16 text; save it as CSV in UTF-8 or GBK."))
+    first_error: UnicodeDecodeError | None = None
     for encoding in ("utf-8", "gb18030"):
         try:
             codecs.getincrementaldecoder(encoding)("strict").decode(sample, final=False)
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
+            first_error = first_error or exc
             continue
         return encoding
-    raise UnusableFile(_("The text encoding of the file cannot be recognised; save it as CSV "
-                         "in UTF-8 or GBK."))
+    line = sample[: first_error.start].count(b"\n") + 1 if first_error else 1
+    raise UnusableFile(_("The text is neither UTF-8 nor GBK (bad bytes at line %(line)d); save "
+                         "it as CSV in UTF-8 or GBK.") % {"line": line})
 
 
 def _open_csv(path: Path, sample: bytes) -> Table:

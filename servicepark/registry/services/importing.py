@@ -236,6 +236,12 @@ def organizations_import(
                     _reject(line, RowError("", "extra_cells",
                                            _("The row has more cells than the header.")))
                     continue
+                if len(cells) < len(names):
+                    _reject(line, RowError("", "missing_cells",
+                                           _("The row has fewer cells than the header "
+                                             "(%(n)d of %(m)d).") % {"n": len(cells),
+                                                                    "m": len(names)}))
+                    continue
                 raw = dict(zip(names, cells, strict=False))
                 record, errs = clean_record(raw, divisions=divisions, today=today)
                 if record is not None and not jurisdiction(record.division_code):
