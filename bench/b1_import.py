@@ -127,8 +127,11 @@ def main() -> int:
     print(f"b1: {size / 1e6:.1f} MB in {gen_s:.1f} s; importing", file=sys.stderr)
 
     imp = run_import(csv_path, errors_path, args.database_url)
-    print(f"b1: import exit {imp['exit_code']} in {imp['wall_s']:.1f} s, "
-          f"peak RSS {imp['peak_rss_mb']} MB; {imp['stdout']}", file=sys.stderr)
+    print(
+        f"b1: import exit {imp['exit_code']} in {imp['wall_s']:.1f} s, "
+        f"peak RSS {imp['peak_rss_mb']} MB; {imp['stdout']}",
+        file=sys.stderr,
+    )
     copy = run_copy(csv_path, args.database_url)
     print(f"b1: COPY {copy['rows']:,} rows in {copy['wall_s']:.2f} s", file=sys.stderr)
     facts = db_facts(args.database_url)
@@ -158,8 +161,11 @@ def main() -> int:
         "database": facts,
     }
     write_json(args.out, result)
-    print(f"b1: import {import_rps:,.0f} rows/s, COPY {copy_rps:,.0f} rows/s, "
-          f"ratio {ratio:.3f} -> {args.out}", file=sys.stderr)
+    print(
+        f"b1: import {import_rps:,.0f} rows/s, COPY {copy_rps:,.0f} rows/s, "
+        f"ratio {ratio:.3f} -> {args.out}",
+        file=sys.stderr,
+    )
     if imp["exit_code"] != 0 or facts["organizations"] != args.rows:
         print(f"b1: import did not store every row (see {errors_path})", file=sys.stderr)
         return 1

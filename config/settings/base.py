@@ -6,7 +6,9 @@ from config.env import BASE_DIR, VAR_DIR, database_config, env_str
 
 SECRET_KEY = env_str("SERVICEPARK_SECRET_KEY", "insecure-local-only-key")
 DEBUG = False
-ALLOWED_HOSTS = [h for h in env_str("SERVICEPARK_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+ALLOWED_HOSTS = [
+    h for h in env_str("SERVICEPARK_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h
+]
 
 INSTALLED_APPS = [
     "django.contrib.auth",

@@ -9,7 +9,8 @@ DEBUG = env_bool("SERVICEPARK_DEBUG", False)
 SECRET_KEY = env_str("SERVICEPARK_SECRET_KEY", "")
 SERVICEPARK_ALLOW_DEMO = env_bool("SERVICEPARK_ALLOW_DEMO", False)
 
-if not SECRET_KEY or SECRET_KEY == "insecure-local-only-key" or len(SECRET_KEY) < 32:
+DEV_KEY = "insecure-local-only-key"  # noqa: S105  (the development default, refused here)
+if not SECRET_KEY or SECRET_KEY == DEV_KEY or len(SECRET_KEY) < 32:
     raise ImproperlyConfigured("SERVICEPARK_SECRET_KEY must be set to a random value of 32+ chars.")
 if DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production.")

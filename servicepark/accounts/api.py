@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Router, Schema
+from ninja.responses import Status
 from ninja.security import HttpBearer
 
 from servicepark.accounts.scoping import user_grants
@@ -51,9 +52,11 @@ class MeOut(Schema):
 @router.post("/auth/token", response={200: TokenOut, 401: ErrorOut}, auth=None)
 def token(request: HttpRequest, payload: TokenIn) -> Any:
     try:
-        return 200, {"token": api_token_issue(username=payload.username, password=payload.password)}
+        return Status(
+            200, {"token": api_token_issue(username=payload.username, password=payload.password)}
+        )
     except ValidationError as exc:
-        return 401, {"detail": " ".join(exc.messages)}
+        return Status(401, {"detail": " ".join(exc.messages)})
 
 
 @router.get("/me", response=MeOut)
@@ -62,6 +65,8 @@ def me(request: HttpRequest) -> Any:
     return {
         "username": user.get_username(),
         "display_name": getattr(user, "display_name", ""),
-        "grants": [{"role": g.role, "division": g.division_id, "organization": g.organization_id}
-                   for g in user_grants(user)],
+        "grants": [
+            {"role": g.role, "division": g.division_id, "organization": g.organization_id}
+            for g in user_grants(user)
+        ],
     }

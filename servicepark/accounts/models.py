@@ -29,12 +29,20 @@ class Grant(BaseModel):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="grants")
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     division = models.ForeignKey(
-        "geo.Division", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "geo.Division",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("jurisdiction"),
     )
     organization = models.ForeignKey(
-        "registry.Organization", null=True, blank=True, on_delete=models.CASCADE,
-        related_name="grants", verbose_name=_("organization"),
+        "registry.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="grants",
+        verbose_name=_("organization"),
     )
 
     class Meta:
@@ -44,10 +52,16 @@ class Grant(BaseModel):
             models.CheckConstraint(
                 name="grant_division_xor_organization",
                 condition=(
-                    Q(role__in=sorted(r.value for r in DIVISION_ROLES), division__isnull=False,
-                      organization__isnull=True)
-                    | Q(role__in=sorted(r.value for r in ORGANIZATION_ROLES), division__isnull=True,
-                        organization__isnull=False)
+                    Q(
+                        role__in=sorted(r.value for r in DIVISION_ROLES),
+                        division__isnull=False,
+                        organization__isnull=True,
+                    )
+                    | Q(
+                        role__in=sorted(r.value for r in ORGANIZATION_ROLES),
+                        division__isnull=True,
+                        organization__isnull=False,
+                    )
                 ),
             ),
             models.UniqueConstraint(

@@ -25,18 +25,33 @@ def user_create(
     with transaction.atomic():
         if User.objects.filter(username=username).exists():
             raise ValidationError({"username": [_("This username is taken.")]})
-        user = User(username=username, display_name=display_name, is_superuser=is_superuser,
-                    is_staff=is_superuser)
+        user = User(
+            username=username,
+            display_name=display_name,
+            is_superuser=is_superuser,
+            is_staff=is_superuser,
+        )
         user.set_password(password)
         user.save()
-        audit_record(actor=actor, action="user.create", obj=user,
-                     after={"username": username, "display_name": display_name,
-                            "is_superuser": is_superuser})
+        audit_record(
+            actor=actor,
+            action="user.create",
+            obj=user,
+            after={
+                "username": username,
+                "display_name": display_name,
+                "is_superuser": is_superuser,
+            },
+        )
     return user
 
 
 def grant_add(
-    *, actor: Any, user: User, role: str, division_code: str | None = None,
+    *,
+    actor: Any,
+    user: User,
+    role: str,
+    division_code: str | None = None,
     organization_id: int | None = None,
 ) -> Grant:
     if role in DIVISION_ROLES and not division_code:
@@ -45,13 +60,23 @@ def grant_add(
         raise ValidationError(_("This role is granted over an organization."))
     with transaction.atomic():
         grant, created = Grant.objects.get_or_create(
-            user=user, role=role, division_id=division_code if role in DIVISION_ROLES else None,
+            user=user,
+            role=role,
+            division_id=division_code if role in DIVISION_ROLES else None,
             organization_id=organization_id if role in ORGANIZATION_ROLES else None,
         )
         if created:
-            audit_record(actor=actor, action="grant.add", obj=grant,
-                         after={"user": user.pk, "role": role, "division": grant.division_id,
-                                "organization": grant.organization_id})
+            audit_record(
+                actor=actor,
+                action="grant.add",
+                obj=grant,
+                after={
+                    "user": user.pk,
+                    "role": role,
+                    "division": grant.division_id,
+                    "organization": grant.organization_id,
+                },
+            )
     user.__dict__.pop("_grants_cache", None)
     return grant
 
@@ -68,7 +93,9 @@ def api_token_issue(*, username: str, password: str) -> str:
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
         row = ApiToken.objects.create(
-            user=user, key_hash=_token_hash(token), prefix=token[:8],
+            user=user,
+            key_hash=_token_hash(token),
+            prefix=token[:8],
             expires_at=timezone.now() + dt.timedelta(days=settings.SERVICEPARK_API_TOKEN_DAYS),
         )
         audit_record(actor=user, action="api_token.issue", obj=row, after={"prefix": row.prefix})
@@ -77,9 +104,11 @@ def api_token_issue(*, username: str, password: str) -> str:
 
 def api_token_user(token: str) -> User | None:
     """The active user behind a bearer token, or None."""
-    row = (ApiToken.objects.select_related("user")
-           .filter(key_hash=_token_hash(token), revoked=False, expires_at__gt=timezone.now())
-           .first())
+    row = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=_token_hash(token), revoked=False, expires_at__gt=timezone.now())
+        .first()
+    )
     if row is None or not row.user.is_active:
         return None
     return row.user

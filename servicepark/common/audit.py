@@ -107,8 +107,9 @@ def audit_record(
             id=head.last_id + 1,
             occurred_at=timezone.now(),
             actor_id=actor.pk if is_user else None,
-            actor_label=(actor.get_username() if hasattr(actor, "get_username")
-                         else str(actor or "system"))[:150],
+            actor_label=(
+                actor.get_username() if hasattr(actor, "get_username") else str(actor or "system")
+            )[:150],
             action=action,
             object_type=object_type,
             object_id=str(object_id),

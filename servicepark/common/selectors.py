@@ -12,8 +12,11 @@ from servicepark.common.models import AuditEvent
 
 
 def audit_events_for_object(*, object_type: str, object_id: Any) -> QuerySet[AuditEvent]:
-    return (AuditEvent.objects.filter(object_type=object_type, object_id=str(object_id))
-            .select_related("actor").order_by("id"))
+    return (
+        AuditEvent.objects.filter(object_type=object_type, object_id=str(object_id))
+        .select_related("actor")
+        .order_by("id")
+    )
 
 
 def audit_event_list(*, user: Any, action: str = "") -> QuerySet[AuditEvent]:

@@ -14,10 +14,14 @@ from servicepark.registry.selectors import organization_public_count
 
 def home(request: HttpRequest) -> HttpResponse:
     grants = user_grants(request.user)
-    return render(request, "common/home.html", {
-        "public_count": organization_public_count(),
-        "grants": grants,
-    })
+    return render(
+        request,
+        "common/home.html",
+        {
+            "public_count": organization_public_count(),
+            "grants": grants,
+        },
+    )
 
 
 @login_required
@@ -25,6 +29,9 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     allowed, reason = has_permission("audit.view", request.user)
     if not allowed:
         raise PermissionDenied(reason)
-    page = paginate(audit_event_list(user=request.user, action=request.GET.get("action", "")),
-                    page=request.GET.get("page"), per_page=50)
+    page = paginate(
+        audit_event_list(user=request.user, action=request.GET.get("action", "")),
+        page=request.GET.get("page"),
+        per_page=50,
+    )
     return render(request, "common/audit_list.html", {"page": page})

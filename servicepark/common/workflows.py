@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -28,7 +29,10 @@ class Transition:
     needs_reason: bool = False
 
     def target_for(self, obj: Any) -> str:
-        return self.target(obj) if callable(self.target) else self.target
+        target = self.target
+        if isinstance(target, str):
+            return target
+        return target(obj)
 
 
 @dataclass(frozen=True)
@@ -36,7 +40,7 @@ class Workflow:
     name: str
     field: str
     states: dict[str, str | Promise]
-    transitions: tuple[Transition, ...] = field(default_factory=tuple)
+    transitions: tuple[Transition, ...] = dataclass_field(default_factory=tuple)
 
     def get(self, action: str) -> Transition:
         for t in self.transitions:

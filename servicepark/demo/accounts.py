@@ -26,8 +26,16 @@ DEMO_ACCOUNTS: list[tuple[str, str, list[tuple[str, str]]]] = [
     ("ngo-spina", "推动力 · 王晓明", [(Role.ORG_ADMIN, "org:spina")]),
     ("ngo-raindrop", "雨滴 · 刘雨", [(Role.ORG_ADMIN, "org:raindrop")]),
     ("assoc-xicheng", "西城区社会工作协会 · 郑红", [(Role.ASSOCIATION_STAFF, "org:xc-assoc")]),
-    ("auditor", "审计 · 只读", [(Role.AUDITOR, "510000"), (Role.AUDITOR, "370000"),
-                              (Role.AUDITOR, "310000"), (Role.AUDITOR, "110000")]),
+    (
+        "auditor",
+        "审计 · 只读",
+        [
+            (Role.AUDITOR, "510000"),
+            (Role.AUDITOR, "370000"),
+            (Role.AUDITOR, "310000"),
+            (Role.AUDITOR, "110000"),
+        ],
+    ),
 ]
 
 
@@ -35,8 +43,9 @@ def load_accounts(actor: Any, orgs: dict[str, Organization]) -> None:
     for username, display, grants in DEMO_ACCOUNTS:
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = user_create(actor=actor, username=username, password=DEMO_PASSWORD,
-                               display_name=display)
+            user = user_create(
+                actor=actor, username=username, password=DEMO_PASSWORD, display_name=display
+            )
         for role, scope in grants:
             if scope.startswith("org:"):
                 grant_add(actor=actor, user=user, role=role, organization_id=orgs[scope[4:]].pk)

@@ -25,7 +25,11 @@ MOBILE_PREFIXES = ("135", "136", "138", "139", "158", "159", "186", "189")
 
 def _uscc_for(key: str, org_type: str, division: str) -> str:
     # One fixed random stream per organization key: the same code on every run.
-    return make_uscc(org_type=org_type, division_code=division, rng=random.Random(f"{DEMO_SEED}:{key}"))
+    return make_uscc(
+        org_type=org_type,
+        division_code=division,
+        rng=random.Random(f"{DEMO_SEED}:{key}"),  # noqa: S311 (demo data)
+    )
 
 
 def _ensure(actor: Any, data: dict[str, Any]) -> Organization:
@@ -34,8 +38,9 @@ def _ensure(actor: Any, data: dict[str, Any]) -> Organization:
     elif data.get("filing_number"):
         existing = Organization.objects.filter(filing_number=data["filing_number"]).first()
     else:
-        existing = Organization.objects.filter(name=data["name"],
-                                               umbrella__uscc=data.get("umbrella_uscc")).first()
+        existing = Organization.objects.filter(
+            name=data["name"], umbrella__uscc=data.get("umbrella_uscc")
+        ).first()
     return existing or organization_create(actor=actor, data=data)
 
 
@@ -48,11 +53,17 @@ def load_seed_organizations(actor: Any) -> dict[str, Organization]:
         data = {
             "uscc": _uscc_for(seed["key"], seed["org_type"], seed["division"]) if legal else "",
             "filing_number": seed.get("filing", ""),
-            "name": seed["name"], "name_en": seed["name_en"], "org_type": seed["org_type"],
-            "registration_kind": kind, "division_code": seed["division"],
-            "address": seed.get("address", ""), "legal_representative": seed["rep"],
-            "founded_on": seed["founded"], "fields": seed["fields"],
-            "umbrella_uscc": umbrella.uscc if umbrella else "", "phone": "",
+            "name": seed["name"],
+            "name_en": seed["name_en"],
+            "org_type": seed["org_type"],
+            "registration_kind": kind,
+            "division_code": seed["division"],
+            "address": seed.get("address", ""),
+            "legal_representative": seed["rep"],
+            "founded_on": seed["founded"],
+            "fields": seed["fields"],
+            "umbrella_uscc": umbrella.uscc if umbrella else "",
+            "phone": "",
             "supervising_unit": seed.get("supervising_unit", ""),
         }
         orgs[seed["key"]] = _ensure(actor, data)
@@ -60,7 +71,7 @@ def load_seed_organizations(actor: Any) -> dict[str, Organization]:
 
 
 def load_generated_organizations(actor: Any, umbrella: Organization, count: int = 48) -> None:
-    rng = random.Random(DEMO_SEED)
+    rng = random.Random(DEMO_SEED)  # noqa: S311 (demo data)
     for i in range(count):
         division = GENERATED_DIVISIONS[i % len(GENERATED_DIVISIONS)]
         core = CORES[i % len(CORES)]
@@ -74,10 +85,15 @@ def load_generated_organizations(actor: Any, umbrella: Organization, count: int 
         data = {
             "uscc": _uscc_for(f"gen-{i}", org_type, division) if legal else "",
             "filing_number": f"民备〔{founded.year}〕{i + 100:03d}号" if kind == "filed" else "",
-            "name": name, "name_en": "", "org_type": org_type, "registration_kind": kind,
-            "division_code": division, "address": "",
+            "name": name,
+            "name_en": "",
+            "org_type": org_type,
+            "registration_kind": kind,
+            "division_code": division,
+            "address": "",
             "legal_representative": rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
-            "founded_on": founded.isoformat(), "fields": fields,
+            "founded_on": founded.isoformat(),
+            "fields": fields,
             "umbrella_uscc": umbrella.uscc if kind == "attached" else "",
             "phone": f"{rng.choice(MOBILE_PREFIXES)}{rng.randrange(10**7, 10**8)}",
         }

@@ -31,21 +31,38 @@ def load_people(actor: Any, orgs: dict[str, Organization]) -> None:
         with transaction.atomic():
             person, _ = Person.objects.get_or_create(name=name, phone=phone)
             member = Membership.objects.create(person=person, organization=org, role=role)
-            audit_record(actor=actor, action="membership.create", obj=member,
-                         after={"person": name, "role": role, "organization": org.pk})
+            audit_record(
+                actor=actor,
+                action="membership.create",
+                obj=member,
+                after={"person": name, "role": role, "organization": org.pk},
+            )
 
 
 def load_stories(actor: Any, orgs: dict[str, Organization]) -> None:
     official_jn = User.objects.get(username="official-jn")
-    generated = Organization.objects.filter(division_id="370103012", status=Status.REGISTERED).first()
-    if generated is not None and not Organization.objects.filter(
-            division__code__startswith="370103", status=Status.SUSPENDED).exists():
-        organization_transition(actor=official_jn, organization=generated, action="suspend",
-                                reason="连续两年未按时提交年度报告，责令整改")
+    generated = Organization.objects.filter(
+        division_id="370103012", status=Status.REGISTERED
+    ).first()
+    if (
+        generated is not None
+        and not Organization.objects.filter(
+            division__code__startswith="370103", status=Status.SUSPENDED
+        ).exists()
+    ):
+        organization_transition(
+            actor=official_jn,
+            organization=generated,
+            action="suspend",
+            reason="连续两年未按时提交年度报告，责令整改",
+        )
     spina = orgs["spina"]
     if not ChangeRequest.objects.filter(organization=spina).exists():
         organization_update_profile(
-            actor=User.objects.get(username="ngo-spina"), organization=spina,
-            changes={"address": "成都市高新区紫瑞北街8号公益组织服务园3楼A区",
-                     "description": "推动力致力于脊柱裂等残障群体的康复支持与社会融入。"},
+            actor=User.objects.get(username="ngo-spina"),
+            organization=spina,
+            changes={
+                "address": "成都市高新区紫瑞北街8号公益组织服务园3楼A区",
+                "description": "推动力致力于脊柱裂等残障群体的康复支持与社会融入。",
+            },
         )

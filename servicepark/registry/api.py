@@ -7,7 +7,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
+from ninja.responses import Status
 
 from servicepark.common.pagination import paginate
 from servicepark.registry.models import Organization
@@ -42,12 +44,20 @@ class OrganizationOut(Schema):
     @staticmethod
     def from_org(org: Organization) -> dict[str, Any]:
         return {
-            "id": org.pk, "uscc": org.uscc, "filing_number": org.filing_number, "name": org.name,
-            "name_en": getattr(org, "name_en", "") if "name_en" not in org.get_deferred_fields()
+            "id": org.pk,
+            "uscc": org.uscc,
+            "filing_number": org.filing_number,
+            "name": org.name,
+            "name_en": getattr(org, "name_en", "")
+            if "name_en" not in org.get_deferred_fields()
             else "",
-            "org_type": org.org_type, "registration_kind": org.registration_kind,
-            "division_code": org.division_id, "division_name": org.division.name,
-            "status": org.status, "fields": org.field_codes, "founded_on": org.founded_on,
+            "org_type": org.org_type,
+            "registration_kind": org.registration_kind,
+            "division_code": org.division_id,
+            "division_name": org.division.name,
+            "status": org.status,
+            "fields": org.field_codes,
+            "founded_on": org.founded_on,
             "umbrella_id": org.umbrella_id,
         }
 
@@ -71,7 +81,7 @@ class OrganizationIn(Schema):
     address: str = ""
     legal_representative: str = ""
     founded_on: str = ""
-    fields: list[str] = []
+    fields: list[str] | str = []
     umbrella_uscc: str = ""
     phone: str = ""
 
@@ -106,16 +116,23 @@ def list_organizations(
 ) -> Any:
     qs = organization_list(user=request.user, filters=DirectoryFilters(**filters.dict()))
     result = paginate(qs, page=page, per_page=50)
-    return {"count": result.count, "count_capped": result.count_capped, "page": result.number,
-            "pages": result.num_pages, "results": [OrganizationOut.from_org(o) for o in result.items]}
+    return {
+        "count": result.count,
+        "count_capped": result.count_capped,
+        "page": result.number,
+        "pages": result.num_pages,
+        "results": [OrganizationOut.from_org(o) for o in result.items],
+    }
 
 
 @router.get("/organizations/{org_id}", response={200: OrganizationOut, 404: ProblemOut}, auth=None)
 def get_organization(request: HttpRequest, org_id: int) -> Any:
     try:
-        return 200, OrganizationOut.from_org(organization_get_for(user=request.user, pk=org_id))
+        return Status(
+            200, OrganizationOut.from_org(organization_get_for(user=request.user, pk=org_id))
+        )
     except Http404:
-        return 404, {"detail": "not found"}
+        return Status(404, {"detail": _("Not found.")})
 
 
 @router.post("/organizations", response={201: OrganizationOut, 403: ProblemOut, 422: ProblemOut})
@@ -123,24 +140,27 @@ def create_organization(request: HttpRequest, payload: OrganizationIn) -> Any:
     try:
         org = organization_create(actor=request.user, data=payload.dict())
     except PermissionDenied as exc:
-        return 403, {"detail": str(exc)}
+        return Status(403, {"detail": str(exc)})
     except ValidationError as exc:
-        return 422, problem(exc)
+        return Status(422, problem(exc))
     org = organization_get_for(user=request.user, pk=org.pk)
-    return 201, OrganizationOut.from_org(org)
+    return Status(201, OrganizationOut.from_org(org))
 
 
-@router.post("/organizations/{org_id}/transitions",
-             response={200: OrganizationOut, 403: ProblemOut, 404: ProblemOut, 422: ProblemOut})
+@router.post(
+    "/organizations/{org_id}/transitions",
+    response={200: OrganizationOut, 403: ProblemOut, 404: ProblemOut, 422: ProblemOut},
+)
 def transition_organization(request: HttpRequest, org_id: int, payload: TransitionIn) -> Any:
     try:
         org = organization_get_for(user=request.user, pk=org_id)
-        organization_transition(actor=request.user, organization=org, action=payload.action,
-                                reason=payload.reason)
+        organization_transition(
+            actor=request.user, organization=org, action=payload.action, reason=payload.reason
+        )
     except Http404:
-        return 404, {"detail": "not found"}
+        return Status(404, {"detail": _("Not found.")})
     except PermissionDenied as exc:
-        return 403, {"detail": str(exc)}
+        return Status(403, {"detail": str(exc)})
     except ValidationError as exc:
-        return 422, problem(exc)
-    return 200, OrganizationOut.from_org(organization_get_for(user=request.user, pk=org_id))
+        return Status(422, problem(exc))
+    return Status(200, OrganizationOut.from_org(organization_get_for(user=request.user, pk=org_id)))

@@ -13,9 +13,23 @@ from servicepark.registry.models import Organization
 
 # A cell starting with one of these is taken as a formula by spreadsheet programs.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-EXPORT_COLUMNS = ("uscc", "filing_number", "name", "name_en", "org_type", "registration_kind",
-                  "division_code", "division_name", "status", "legal_representative", "address",
-                  "founded_on", "fields", "umbrella", "phone")
+EXPORT_COLUMNS = (
+    "uscc",
+    "filing_number",
+    "name",
+    "name_en",
+    "org_type",
+    "registration_kind",
+    "division_code",
+    "division_name",
+    "status",
+    "legal_representative",
+    "address",
+    "founded_on",
+    "fields",
+    "umbrella",
+    "phone",
+)
 
 
 def neutralise(value: Any) -> str:
@@ -26,11 +40,26 @@ def neutralise(value: Any) -> str:
 def export_rows(orgs: Iterable[Organization]) -> Iterator[list[str]]:
     yield list(EXPORT_COLUMNS)
     for o in orgs:
-        yield [neutralise(v) for v in (
-            o.uscc, o.filing_number, o.name, o.name_en, o.org_type, o.registration_kind,
-            o.division_id, o.division.name, o.status, o.legal_representative, o.address,
-            o.founded_on.isoformat() if o.founded_on else "", ";".join(o.field_codes),
-            o.umbrella.name if o.umbrella_id else "", o.phone)]
+        yield [
+            neutralise(v)
+            for v in (
+                o.uscc,
+                o.filing_number,
+                o.name,
+                o.name_en,
+                o.org_type,
+                o.registration_kind,
+                o.division_id,
+                o.division.name,
+                o.status,
+                o.legal_representative,
+                o.address,
+                o.founded_on.isoformat() if o.founded_on else "",
+                ";".join(o.field_codes),
+                o.umbrella.name if o.umbrella is not None else "",
+                o.phone,
+            )
+        ]
 
 
 class _Echo:

@@ -47,8 +47,11 @@ def name_keys(name: str) -> NameKeys:
             i = "".join(w[0] for w in words)
         full.append(f)
         initials.append(i)
-    return NameKeys(pinyin="".join(full)[:400], initials="".join(initials)[:100],
-                    tokens=" ".join(cjk_ngrams(name)))
+    return NameKeys(
+        pinyin="".join(full)[:400],
+        initials="".join(initials)[:100],
+        tokens=" ".join(cjk_ngrams(name)),
+    )
 
 
 def cjk_ngrams(text: str) -> list[str]:

@@ -19,12 +19,28 @@ from servicepark.registry.models.choices import FIELD_BITS, Status
 from servicepark.registry.search import has_cjk, query_ngrams
 
 # Preparing organizations are not yet on the public register.
-PUBLIC_STATUSES = (Status.REGISTERED, Status.FILED, Status.SUSPENDED, Status.DEREGISTERED,
-                   Status.REVOKED)
+PUBLIC_STATUSES = (
+    Status.REGISTERED,
+    Status.FILED,
+    Status.SUSPENDED,
+    Status.DEREGISTERED,
+    Status.REVOKED,
+)
 _USCC_PREFIX = re.compile(r"^[0-9A-HJ-NP-RTUW-Y]{2,18}$")
 _LATIN = re.compile(r"^[a-z]+$")
-LIST_FIELDS = ("id", "uscc", "filing_number", "name", "org_type", "registration_kind",
-               "division_id", "status", "fields", "founded_on", "umbrella_id")
+LIST_FIELDS = (
+    "id",
+    "uscc",
+    "filing_number",
+    "name",
+    "org_type",
+    "registration_kind",
+    "division_id",
+    "status",
+    "fields",
+    "founded_on",
+    "umbrella_id",
+)
 
 
 @dataclass(frozen=True)
@@ -45,8 +61,11 @@ def organization_visible(user: Any) -> QuerySet[Organization]:
         return public
     if user.is_superuser:
         return Organization.objects.all()
-    own = scope_q(user, Organization, roles=[*REGISTRY_READERS, Role.ORG_ADMIN, Role.ORG_MEMBER,
-                                             Role.ASSOCIATION_STAFF])
+    own = scope_q(
+        user,
+        Organization,
+        roles=[*REGISTRY_READERS, Role.ORG_ADMIN, Role.ORG_MEMBER, Role.ASSOCIATION_STAFF],
+    )
     if own is None:
         return Organization.objects.all()
     return Organization.objects.filter(Q(status__in=PUBLIC_STATUSES) | own)
@@ -91,20 +110,29 @@ def organization_list(*, user: Any, filters: DirectoryFilters) -> QuerySet[Organ
     if filters.field in FIELD_BITS:
         bit = FIELD_BITS[filters.field]
         qs = qs.alias(field_hit=F("fields").bitand(bit)).filter(field_hit=bit)
-    return qs.select_related("division", "umbrella").only(
-        *LIST_FIELDS, "division__name", "umbrella__name").order_by("-id")
+    return (
+        qs.select_related("division", "umbrella")
+        .only(*LIST_FIELDS, "division__name", "umbrella__name")
+        .order_by("-id")
+    )
 
 
 def organization_get_for(*, user: Any, pk: int) -> Organization:
-    org = (organization_visible(user).select_related("division__parent__parent", "umbrella")
-           .filter(pk=pk).first())
+    org = (
+        organization_visible(user)
+        .select_related("division__parent__parent", "umbrella")
+        .filter(pk=pk)
+        .first()
+    )
     if org is None:
         raise Http404
     return org
 
 
 def organization_attached(org: Organization) -> QuerySet[Organization]:
-    return org.attached.filter(status__in=PUBLIC_STATUSES).only("id", "name", "status", "umbrella_id")
+    return org.attached.filter(status__in=PUBLIC_STATUSES).only(
+        "id", "name", "status", "umbrella_id"
+    )
 
 
 def organizations_administered(user: Any) -> QuerySet[Organization]:

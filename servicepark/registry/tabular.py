@@ -55,15 +55,21 @@ def _check_readable(path: Path, encoding: str) -> None:
                 pass
         except UnicodeDecodeError:
             raise UnusableFile(
-                _("The file is not valid %(enc)s text (bad bytes near line %(line)d). Save it "
-                  "as CSV in UTF-8 or GBK.")
+                _(
+                    "The file is not valid %(enc)s text (bad bytes near line %(line)d). Save it "
+                    "as CSV in UTF-8 or GBK."
+                )
                 % {"enc": encoding.upper().replace("-SIG", ""), "line": reader.line_num + 1}
             ) from None
         except csv.Error as exc:
             if "NUL" in str(exc):
-                raise UnusableFile(_("The file contains binary data; it is not a CSV file.")) from None
-            raise UnusableFile(_("The CSV structure breaks at line %(line)d: %(err)s")
-                               % {"line": reader.line_num, "err": exc}) from None
+                raise UnusableFile(
+                    _("The file contains binary data; it is not a CSV file.")
+                ) from None
+            raise UnusableFile(
+                _("The CSV structure breaks at line %(line)d: %(err)s")
+                % {"line": reader.line_num, "err": exc}
+            ) from None
 
 
 def detect_encoding(sample: bytes) -> str:
@@ -80,8 +86,13 @@ def detect_encoding(sample: bytes) -> str:
             continue
         return encoding
     line = sample[: first_error.start].count(b"\n") + 1 if first_error else 1
-    raise UnusableFile(_("The text is neither UTF-8 nor GBK (bad bytes at line %(line)d); save "
-                         "it as CSV in UTF-8 or GBK.") % {"line": line})
+    raise UnusableFile(
+        _(
+            "The text is neither UTF-8 nor GBK (bad bytes at line %(line)d); save "
+            "it as CSV in UTF-8 or GBK."
+        )
+        % {"line": line}
+    )
 
 
 def _open_csv(path: Path, sample: bytes) -> Table:
@@ -98,7 +109,9 @@ def _open_csv(path: Path, sample: bytes) -> Table:
         raise UnusableFile(_("The file is empty.")) from None
     except csv.Error as exc:
         raw.close()
-        raise UnusableFile(_("The file is not a readable CSV file: %(err)s") % {"err": exc}) from None
+        raise UnusableFile(
+            _("The file is not a readable CSV file: %(err)s") % {"err": exc}
+        ) from None
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         start = reader.line_num + 1
@@ -108,12 +121,16 @@ def _open_csv(path: Path, sample: bytes) -> Table:
                     yield start, cells
                 start = reader.line_num + 1
         except csv.Error as exc:
-            raise UnusableFile(_("The CSV structure breaks at line %(line)d: %(err)s")
-                               % {"line": start, "err": exc}) from None
+            raise UnusableFile(
+                _("The CSV structure breaks at line %(line)d: %(err)s")
+                % {"line": start, "err": exc}
+            ) from None
         finally:
             raw.close()
 
-    return Table("csv", encoding, header, rows(), lambda: raw.tell() / size if not raw.closed else 1)
+    return Table(
+        "csv", encoding, header, rows(), lambda: raw.tell() / size if not raw.closed else 1
+    )
 
 
 def _cell_text(value: Any) -> str:
@@ -132,8 +149,10 @@ def _open_xlsx(path: Path) -> Table:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise UnusableFile(_("The Excel file is damaged or not an XLSX workbook (%(err)s).")
-                           % {"err": type(exc).__name__}) from None
+        raise UnusableFile(
+            _("The Excel file is damaged or not an XLSX workbook (%(err)s).")
+            % {"err": type(exc).__name__}
+        ) from None
     sheet = workbook.worksheets[0] if workbook.worksheets else None
     if sheet is None:
         raise UnusableFile(_("The workbook has no sheet."))

@@ -28,7 +28,9 @@ MESSAGES = {
     "uscc_checksum": _("The last character (check character) does not match the rest of the code."),
     "uscc_org_check": _("The 17th character (organization-code check) does not match."),
     "uscc_authority": _("This is not a civil-affairs code: the first character must be 5."),
-    "uscc_type": _("The second character (%(digit)s) does not match the organization type (%(expected)s)."),
+    "uscc_type": _(
+        "The second character (%(digit)s) does not match the organization type (%(expected)s)."
+    ),
 }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,14 +27,34 @@ from servicepark.registry.models.organization import NAME_MAX, Organization
 from servicepark.registry.uscc import UsccError, validate_uscc
 
 COLUMNS = (
-    "uscc", "filing_number", "name", "name_en", "org_type", "registration_kind",
-    "division_code", "address", "legal_representative", "founded_on", "fields",
-    "umbrella_uscc", "phone",
+    "uscc",
+    "filing_number",
+    "name",
+    "name_en",
+    "org_type",
+    "registration_kind",
+    "division_code",
+    "address",
+    "legal_representative",
+    "founded_on",
+    "fields",
+    "umbrella_uscc",
+    "phone",
 )
 MAX_LENGTH = {
-    "uscc": 18, "filing_number": 64, "name": NAME_MAX, "name_en": 200, "address": 200,
-    "legal_representative": 50, "phone": 32, "umbrella_uscc": 18, "division_code": 9,
-    "org_type": 32, "registration_kind": 16, "founded_on": 10, "fields": 400,
+    "uscc": 18,
+    "filing_number": 64,
+    "name": NAME_MAX,
+    "name_en": 200,
+    "address": 200,
+    "legal_representative": 50,
+    "phone": 32,
+    "umbrella_uscc": 18,
+    "division_code": 9,
+    "org_type": 32,
+    "registration_kind": 16,
+    "founded_on": 10,
+    "fields": 400,
 }
 REQUIRED = ("name", "org_type", "registration_kind", "division_code")
 OLDEST_FOUNDING = dt.date(1900, 1, 1)
@@ -101,29 +121,54 @@ def clean_record(
         value = raw.get(col)
         text = "" if value is None else str(value).strip()
         if _has_control_chars(text):
-            errors.append(RowError(col, "invalid_characters",
-                                   _("Contains control characters (e.g. line breaks or tabs).")))
+            errors.append(
+                RowError(
+                    col,
+                    "invalid_characters",
+                    _("Contains control characters (e.g. line breaks or tabs)."),
+                )
+            )
         elif len(text) > MAX_LENGTH[col]:
-            errors.append(RowError(col, "too_long",
-                                   _("Too long: %(n)d characters, at most %(max)d allowed.")
-                                   % {"n": len(text), "max": MAX_LENGTH[col]}))
+            errors.append(
+                RowError(
+                    col,
+                    "too_long",
+                    _("Too long: %(n)d characters, at most %(max)d allowed.")
+                    % {"n": len(text), "max": MAX_LENGTH[col]},
+                )
+            )
         v[col] = text
     for col in REQUIRED:
         if not v[col]:
             errors.append(RowError(col, "required", _("This value is required.")))
     if v["org_type"] and v["org_type"] not in OrgType.values:
-        errors.append(RowError("org_type", "invalid_choice",
-                               _("Unknown type “%(v)s”; use one of: %(choices)s.")
-                               % {"v": v["org_type"][:40], "choices": ", ".join(OrgType.values)}))
+        errors.append(
+            RowError(
+                "org_type",
+                "invalid_choice",
+                _("Unknown type “%(v)s”; use one of: %(choices)s.")
+                % {"v": v["org_type"][:40], "choices": ", ".join(OrgType.values)},
+            )
+        )
     kind = v["registration_kind"]
     if kind and kind not in RegistrationKind.values:
-        errors.append(RowError("registration_kind", "invalid_choice",
-                               _("Unknown registration kind “%(v)s”; use one of: %(choices)s.")
-                               % {"v": kind[:40], "choices": ", ".join(RegistrationKind.values)}))
+        errors.append(
+            RowError(
+                "registration_kind",
+                "invalid_choice",
+                _("Unknown registration kind “%(v)s”; use one of: %(choices)s.")
+                % {"v": kind[:40], "choices": ", ".join(RegistrationKind.values)},
+            )
+        )
     if v["division_code"] and v["division_code"] not in divisions:
-        errors.append(RowError("division_code", "unknown_division",
-                               _("No administrative division has the code “%(v)s”.")
-                               % {"v": v["division_code"][:20]}))
+        errors.append(
+            RowError(
+                "division_code",
+                "unknown_division",
+                _("No administrative division has the code “%(v)s”.")
+                % {"v": v["division_code"][:20]},
+            )
+        )
     uscc = v["uscc"] or None
     if uscc is not None:
         org_type = v["org_type"] if v["org_type"] in OrgType.values else None
@@ -132,37 +177,61 @@ def clean_record(
         except UsccError as exc:
             errors.append(RowError("uscc", exc.code, exc.message))
     if kind in LEGALLY_REGISTERED and not uscc:
-        errors.append(RowError("uscc", "required",
-                               _("Registered organizations need a USCC.")))
+        errors.append(RowError("uscc", "required", _("Registered organizations need a USCC.")))
     if kind == RegistrationKind.FILED and not v["filing_number"]:
-        errors.append(RowError("filing_number", "required",
-                               _("Organizations filed on record need a filing number.")))
+        errors.append(
+            RowError(
+                "filing_number",
+                "required",
+                _("Organizations filed on record need a filing number."),
+            )
+        )
     if kind == RegistrationKind.ATTACHED and not v["umbrella_uscc"]:
-        errors.append(RowError("umbrella_uscc", "required",
-                               _("Attached organizations need the USCC of their umbrella.")))
+        errors.append(
+            RowError(
+                "umbrella_uscc",
+                "required",
+                _("Attached organizations need the USCC of their umbrella."),
+            )
+        )
     if v["umbrella_uscc"] and kind != RegistrationKind.ATTACHED:
-        errors.append(RowError("umbrella_uscc", "not_attached",
-                               _("Only attached organizations have an umbrella.")))
+        errors.append(
+            RowError(
+                "umbrella_uscc", "not_attached", _("Only attached organizations have an umbrella.")
+            )
+        )
     founded: dt.date | None = None
     if v["founded_on"]:
         try:
             founded = dt.date.fromisoformat(v["founded_on"])
         except ValueError:
-            errors.append(RowError("founded_on", "invalid_date",
-                                   _("Not a date in the form YYYY-MM-DD.")))
+            errors.append(
+                RowError("founded_on", "invalid_date", _("Not a date in the form YYYY-MM-DD."))
+            )
         else:
             if founded > today:
-                errors.append(RowError("founded_on", "future_date",
-                                       _("The founding date lies in the future.")))
+                errors.append(
+                    RowError(
+                        "founded_on", "future_date", _("The founding date lies in the future.")
+                    )
+                )
             elif founded < OLDEST_FOUNDING:
-                errors.append(RowError("founded_on", "invalid_date",
-                                       _("The founding date is implausibly early.")))
+                errors.append(
+                    RowError(
+                        "founded_on", "invalid_date", _("The founding date is implausibly early.")
+                    )
+                )
     mask = 0
     for code in filter(None, (c.strip() for c in v["fields"].split(";"))):
         bit = FIELD_BITS.get(code)
         if bit is None:
-            errors.append(RowError("fields", "unknown_field",
-                                   _("Unknown field of service “%(v)s”.") % {"v": code[:40]}))
+            errors.append(
+                RowError(
+                    "fields",
+                    "unknown_field",
+                    _("Unknown field of service “%(v)s”.") % {"v": code[:40]},
+                )
+            )
         else:
             mask |= bit
     if v["phone"] and not phone_is_valid(v["phone"]):
@@ -170,10 +239,19 @@ def clean_record(
     if errors:
         return None, errors
     return Record(
-        uscc=uscc, filing_number=v["filing_number"] or None, name=v["name"], name_en=v["name_en"],
-        org_type=v["org_type"], registration_kind=kind, division_code=v["division_code"],
-        address=v["address"], legal_representative=v["legal_representative"], founded_on=founded,
-        fields=mask, umbrella_uscc=v["umbrella_uscc"] or None, phone=v["phone"],
+        uscc=uscc,
+        filing_number=v["filing_number"] or None,
+        name=v["name"],
+        name_en=v["name_en"],
+        org_type=v["org_type"],
+        registration_kind=kind,
+        division_code=v["division_code"],
+        address=v["address"],
+        legal_representative=v["legal_representative"],
+        founded_on=founded,
+        fields=mask,
+        umbrella_uscc=v["umbrella_uscc"] or None,
+        phone=v["phone"],
     ), []
 
 
@@ -194,27 +272,30 @@ class RegistryCheck:
         usccs = {r.uscc for _, r in records if r.uscc}
         filings = {r.filing_number for _, r in records if r.filing_number}
         umbrellas = {r.umbrella_uscc for _, r in records if r.umbrella_uscc}
-        existing_uscc = set(
-            Organization.objects.filter(uscc__in=usccs).values_list("uscc", flat=True)
-        ) if usccs else set()
-        existing_filing = set(
-            Organization.objects.filter(filing_number__in=filings)
-            .values_list("filing_number", flat=True)
-        ) if filings else set()
-        umbrella_rows = {
-            u: (pk, kind, status)
-            for u, pk, kind, status in Organization.objects.filter(uscc__in=umbrellas)
-            .values_list("uscc", "id", "registration_kind", "status")
-        } if umbrellas else {}
-        attached_pairs = {
-            (r.umbrella_uscc, r.name) for _, r in records if r.umbrella_uscc
-        }
+        existing_uscc: set[str] = set()
+        existing_filing: set[str] = set()
+        umbrella_rows: dict[str, tuple[int, str, str]] = {}
+        if usccs:
+            found = Organization.objects.filter(uscc__in=usccs).values_list("uscc", flat=True)
+            existing_uscc = {u for u in found if u}
+        if filings:
+            found = Organization.objects.filter(filing_number__in=filings).values_list(
+                "filing_number", flat=True
+            )
+            existing_filing = {f for f in found if f}
+        if umbrellas:
+            rows = Organization.objects.filter(uscc__in=umbrellas).values_list(
+                "uscc", "id", "registration_kind", "status"
+            )
+            umbrella_rows = {u: (pk, kind, status) for u, pk, kind, status in rows if u}
+        attached_pairs = {(r.umbrella_uscc, r.name) for _, r in records if r.umbrella_uscc}
         existing_attached = self._existing_attached(attached_pairs, umbrella_rows)
 
         errors: list[tuple[int, RowError]] = []
         for line, rec in records:
-            problem = self._check_one(rec, existing_uscc, existing_filing, umbrella_rows,
-                                      existing_attached)
+            problem = self._check_one(
+                rec, existing_uscc, existing_filing, umbrella_rows, existing_attached
+            )
             if problem is not None:
                 errors.append((line, problem))
                 continue
@@ -249,47 +330,75 @@ class RegistryCheck:
     ) -> RowError | None:
         if rec.uscc:
             if rec.uscc in self.seen_uscc:
-                return RowError("uscc", "duplicate_in_file",
-                                _("This USCC appears earlier in the same file."))
+                return RowError(
+                    "uscc", "duplicate_in_file", _("This USCC appears earlier in the same file.")
+                )
             if rec.uscc in existing_uscc:
-                return RowError("uscc", "duplicate_in_registry",
-                                _("An organization with this USCC is already registered."))
+                return RowError(
+                    "uscc",
+                    "duplicate_in_registry",
+                    _("An organization with this USCC is already registered."),
+                )
         if rec.filing_number:
             if rec.filing_number in self.seen_filing:
-                return RowError("filing_number", "duplicate_in_file",
-                                _("This filing number appears earlier in the same file."))
+                return RowError(
+                    "filing_number",
+                    "duplicate_in_file",
+                    _("This filing number appears earlier in the same file."),
+                )
             if rec.filing_number in existing_filing:
-                return RowError("filing_number", "duplicate_in_registry",
-                                _("An organization with this filing number already exists."))
+                return RowError(
+                    "filing_number",
+                    "duplicate_in_registry",
+                    _("An organization with this filing number already exists."),
+                )
         if rec.umbrella_uscc:
             key = (rec.umbrella_uscc, rec.name)
             if key in self.seen_attached:
-                return RowError("name", "duplicate_in_file",
-                                _("The same umbrella already has an organization of this name "
-                                  "earlier in the file."))
+                return RowError(
+                    "name",
+                    "duplicate_in_file",
+                    _(
+                        "The same umbrella already has an organization of this name "
+                        "earlier in the file."
+                    ),
+                )
             if key in existing_attached:
-                return RowError("name", "duplicate_in_registry",
-                                _("The umbrella already has an attached organization of this "
-                                  "name."))
+                return RowError(
+                    "name",
+                    "duplicate_in_registry",
+                    _("The umbrella already has an attached organization of this name."),
+                )
             found = umbrella_rows.get(rec.umbrella_uscc)
             if found is not None:
                 pk, kind, status = found
                 if kind not in LEGALLY_REGISTERED or status != Status.REGISTERED:
-                    return RowError("umbrella_uscc", "umbrella_not_registered",
-                                    _("The umbrella must be a registered organization; this "
-                                      "one is filed, attached or not in good standing."))
+                    return RowError(
+                        "umbrella_uscc",
+                        "umbrella_not_registered",
+                        _(
+                            "The umbrella must be a registered organization; this "
+                            "one is filed, attached or not in good standing."
+                        ),
+                    )
                 rec.umbrella_id = pk
             elif rec.umbrella_uscc in self.seen_uscc:
                 if not self.seen_uscc[rec.umbrella_uscc]:
-                    return RowError("umbrella_uscc", "umbrella_not_registered",
-                                    _("The umbrella must be a registered organization; this "
-                                      "one is filed, attached or not in good standing."))
+                    return RowError(
+                        "umbrella_uscc",
+                        "umbrella_not_registered",
+                        _(
+                            "The umbrella must be a registered organization; this "
+                            "one is filed, attached or not in good standing."
+                        ),
+                    )
             else:
-                return RowError("umbrella_uscc", "umbrella_not_found",
-                                _("No registered organization has this USCC (neither in the "
-                                  "registry nor earlier in the file)."))
+                return RowError(
+                    "umbrella_uscc",
+                    "umbrella_not_found",
+                    _(
+                        "No registered organization has this USCC (neither in the "
+                        "registry nor earlier in the file)."
+                    ),
+                )
         return None
-
-
-def umbrella_ids(usccs: Iterable[str]) -> dict[str, int]:
-    return dict(Organization.objects.filter(uscc__in=set(usccs)).values_list("uscc", "id"))

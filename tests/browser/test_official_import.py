@@ -19,21 +19,33 @@ from tests.browser.conftest import login
 
 pytestmark = pytest.mark.browser
 
-COLUMNS = ["uscc", "filing_number", "name", "name_en", "org_type", "registration_kind",
-           "division_code", "address", "legal_representative", "founded_on", "fields",
-           "umbrella_uscc", "phone"]
-RAINBOW = "成都市武侯区彩虹社区服务中心"  # pinyin chengdushiwuhouqucaihong…, initials cdswhqchsqfwzx
+# The first line the import page asks for, as a user would copy it.
+HEADER = (
+    "uscc,filing_number,name,name_en,org_type,registration_kind,division_code,address,"
+    "legal_representative,founded_on,fields,umbrella_uscc,phone"
+)
+COLUMNS = HEADER.split(",")
+# Stored pinyin: chengdushiwuhouqucaihongshequfuwuzhongxin; initials: cdswhqchsqfwzx.
+RAINBOW = "成都市武侯区彩虹社区服务中心"
 OTHER = "成都高新区推动力公益发展中心"
 SCRIPT_NAME = "<script>alert(1)</script>"
 
 
 def _row(**overrides: str) -> list[str]:
     data = {
-        "uscc": valid_uscc("social_service_agency", "510107"), "filing_number": "",
-        "name": "", "name_en": "", "org_type": "social_service_agency",
-        "registration_kind": "direct", "division_code": "510107019", "address": "",
-        "legal_representative": "张伟", "founded_on": "2016-05-01",
-        "fields": "community;elderly", "umbrella_uscc": "", "phone": "13812345678",
+        "uscc": valid_uscc("social_service_agency", "510107"),
+        "filing_number": "",
+        "name": "",
+        "name_en": "",
+        "org_type": "social_service_agency",
+        "registration_kind": "direct",
+        "division_code": "510107019",
+        "address": "",
+        "legal_representative": "张伟",
+        "founded_on": "2016-05-01",
+        "fields": "community;elderly",
+        "umbrella_uscc": "",
+        "phone": "13812345678",
     }
     data.update(overrides)
     return [data[c] for c in COLUMNS]
@@ -85,20 +97,23 @@ def test_official_imports_file_reads_error_report_and_finds_organization(
     make_org(name=OTHER, division_code="510107019")
     dialogs = _watch_dialogs(page)
 
-    upload = _csv_bytes([
-        _row(name=RAINBOW),                                                    # line 2: stored
-        _row(name="成都市武侯区小写代码服务中心", uscc=_uscc_with_letters().lower()),  # line 3
-        _row(name="成都市武侯区无效区划服务中心", division_code="999999"),         # line 4
-        _row(name="成都市武侯区未来日期服务中心", founded_on="2999-01-01"),        # line 5
-        _row(name=SCRIPT_NAME),                                                # line 6: stored
-    ])
+    upload = _csv_bytes(
+        [
+            _row(name=RAINBOW),  # line 2: stored
+            _row(name="成都市武侯区小写代码服务中心", uscc=_uscc_with_letters().lower()),  # line 3
+            _row(name="成都市武侯区无效区划服务中心", division_code="999999"),  # line 4
+            _row(name="成都市武侯区未来日期服务中心", founded_on="2999-01-01"),  # line 5
+            _row(name=SCRIPT_NAME),  # line 6: stored
+        ]
+    )
 
     login(page, live_server, "official-cd")
     page.locator("header nav a[href='/registry/import/']").click()
     page.wait_for_url(f"{live_server.url}/registry/import/")
     form = page.locator("main form[enctype='multipart/form-data']")
     form.locator("input[name=file]").set_input_files(
-        files=[{"name": "社会组织.csv", "mimeType": "text/csv", "buffer": upload}])
+        files=[{"name": "社会组织.csv", "mimeType": "text/csv", "buffer": upload}]
+    )
     expect(form.locator("input[name=dry_run]")).not_to_be_checked()
     expect(form.locator("input[name=all_or_nothing]")).not_to_be_checked()
     form.locator("button[type=submit]").click()
@@ -107,7 +122,8 @@ def test_official_imports_file_reads_error_report_and_finds_organization(
     expect(page.locator("#import-state")).to_have_attribute("data-state", "done")
     expect(page.locator("#import-progress progress")).to_have_attribute("value", "100")
     read, stored, rejected = (
-        int(n) for n in re.findall(r"\d+", page.locator("#import-counts").inner_text())[:3])
+        int(n) for n in re.findall(r"\d+", page.locator("#import-counts").inner_text())[:3]
+    )
     assert (read, stored, rejected) == (5, 2, 3)
 
     # The error report names each rejected line (the header is line 1), column and reason.
@@ -134,9 +150,12 @@ def test_official_imports_file_reads_error_report_and_finds_organization(
     # Rejected rows were not stored.
     assert _search(page, live_server, "未来日期") == (0, [])
 
-    # The script-named row was stored as plain text and shows up as such.
+    # The script-named row was stored as plain text and shows up as such, also on its page.
     count, names = _search(page, live_server, "script")
     assert (count, names) == (1, [SCRIPT_NAME])
+    page.get_by_role("link", name=SCRIPT_NAME, exact=True).click()
+    page.wait_for_url(re.compile(r"/organizations/\d+/$"))
+    expect(page.locator("main h1")).to_contain_text(SCRIPT_NAME)
 
     # Opening the result shows the organization's page.
     _search(page, live_server, "彩虹")

@@ -6,31 +6,61 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('registry', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("registry", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='grant',
-            name='organization',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='grants', to='registry.organization', verbose_name='organization'),
+            model_name="grant",
+            name="organization",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="grants",
+                to="registry.organization",
+                verbose_name="organization",
+            ),
         ),
         migrations.AddField(
-            model_name='grant',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='grants', to=settings.AUTH_USER_MODEL),
+            model_name="grant",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="grants",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='grant',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('division__isnull', False), ('organization__isnull', True), ('role__in', ['auditor', 'center_staff', 'expert', 'official', 'purchaser'])), models.Q(('division__isnull', True), ('organization__isnull', False), ('role__in', ['association_staff', 'org_admin', 'org_member'])), _connector='OR'), name='grant_division_xor_organization'),
+            model_name="grant",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("division__isnull", False),
+                        ("organization__isnull", True),
+                        (
+                            "role__in",
+                            ["auditor", "center_staff", "expert", "official", "purchaser"],
+                        ),
+                    ),
+                    models.Q(
+                        ("division__isnull", True),
+                        ("organization__isnull", False),
+                        ("role__in", ["association_staff", "org_admin", "org_member"]),
+                    ),
+                    _connector="OR",
+                ),
+                name="grant_division_xor_organization",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='grant',
-            constraint=models.UniqueConstraint(fields=('user', 'role', 'division', 'organization'), name='grant_unique'),
+            model_name="grant",
+            constraint=models.UniqueConstraint(
+                fields=("user", "role", "division", "organization"), name="grant_unique"
+            ),
         ),
     ]

@@ -18,9 +18,17 @@ pytestmark = [pytest.mark.django_db, pytest.mark.smoke]
 
 def _events(n: int = 5) -> list[AuditEvent]:
     actor = SystemActor("test")
-    return [audit_record(actor=actor, action="thing.update", object_type="x.thing",
-                         object_id=i, before={"n": i}, after={"n": i + 1, "note": "改"})
-            for i in range(n)]
+    return [
+        audit_record(
+            actor=actor,
+            action="thing.update",
+            object_type="x.thing",
+            object_id=i,
+            before={"n": i},
+            after={"n": i + 1, "note": "改"},
+        )
+        for i in range(n)
+    ]
 
 
 def _raw(sql: str, params: list[object]) -> None:
@@ -52,8 +60,10 @@ def test_events_record_a_json_patch_and_chain():
 
 def test_changed_event_is_named():
     events = _events()
-    _raw("UPDATE common_auditevent SET patch = %s WHERE id = %s",
-         [json.dumps([{"op": "replace", "path": "/n", "value": 999}]), events[2].id])
+    _raw(
+        "UPDATE common_auditevent SET patch = %s WHERE id = %s",
+        [json.dumps([{"op": "replace", "path": "/n", "value": 999}]), events[2].id],
+    )
     problem = audit_verify()
     assert problem is not None and problem.event_id == events[2].id
     code, message = _verify_cli()
@@ -77,10 +87,14 @@ def test_reordered_events_are_detected():
     events = _events()
     a, b = events[1], events[2]
     # Swap the content of two rows, keeping ids: the chain no longer links.
-    _raw("UPDATE common_auditevent SET object_id = %s, prev_hash = %s, hash = %s WHERE id = %s",
-         [b.object_id, b.prev_hash, "tmp" + b.hash[3:], a.id])
-    _raw("UPDATE common_auditevent SET object_id = %s, prev_hash = %s, hash = %s WHERE id = %s",
-         [a.object_id, a.prev_hash, a.hash, b.id])
+    _raw(
+        "UPDATE common_auditevent SET object_id = %s, prev_hash = %s, hash = %s WHERE id = %s",
+        [b.object_id, b.prev_hash, "tmp" + b.hash[3:], a.id],
+    )
+    _raw(
+        "UPDATE common_auditevent SET object_id = %s, prev_hash = %s, hash = %s WHERE id = %s",
+        [a.object_id, a.prev_hash, a.hash, b.id],
+    )
     problem = audit_verify()
     assert problem is not None and problem.event_id == a.id
 

@@ -9,7 +9,10 @@ def load(apps, schema_editor):
     Division = apps.get_model("geo", "Division")
     _, rows = load_divisions()
     Division.objects.bulk_create(
-        [Division(code=code, parent_id=parent or None, level=level, name=name) for level, code, parent, name in rows],
+        [
+            Division(code=code, parent_id=parent or None, level=level, name=name)
+            for level, code, parent, name in rows
+        ],
         batch_size=2000,
     )
 

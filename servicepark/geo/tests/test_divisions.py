@@ -17,7 +17,11 @@ def test_ancestors_run_from_province_down():
     names = [d.name for d in division_ancestors("310107015")]
     assert names == ["上海市", "普陀区", "长寿路街道"]
     assert [d.code for d in division_ancestors("510107019")] == [
-        "510000", "510100", "510107", "510107019"]
+        "510000",
+        "510100",
+        "510107",
+        "510107019",
+    ]
 
 
 def test_descendants_and_within():

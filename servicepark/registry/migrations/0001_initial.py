@@ -6,156 +6,402 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('geo', '0002_load_mca_divisions'),
+        ("geo", "0002_load_mca_divisions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportJob',
+            name="ImportJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('original_name', models.CharField(max_length=255, verbose_name='file name')),
-                ('stored_path', models.CharField(blank=True, max_length=500)),
-                ('sha256', models.CharField(blank=True, max_length=64)),
-                ('size_bytes', models.BigIntegerField(default=0)),
-                ('bytes_done', models.BigIntegerField(default=0)),
-                ('state', models.CharField(choices=[('queued', 'queued'), ('running', 'running'), ('done', 'done'), ('failed', 'file unusable')], default='queued', max_length=16, verbose_name='state')),
-                ('dry_run', models.BooleanField(default=False)),
-                ('all_or_nothing', models.BooleanField(default=False)),
-                ('rows_total', models.PositiveIntegerField(default=0)),
-                ('rows_stored', models.PositiveIntegerField(default=0)),
-                ('rows_rejected', models.PositiveIntegerField(default=0)),
-                ('message', models.TextField(blank=True)),
-                ('errors_path', models.CharField(blank=True, max_length=500)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        auto_now_add=True, db_index=True, verbose_name="created at"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("original_name", models.CharField(max_length=255, verbose_name="file name")),
+                ("stored_path", models.CharField(blank=True, max_length=500)),
+                ("sha256", models.CharField(blank=True, max_length=64)),
+                ("size_bytes", models.BigIntegerField(default=0)),
+                ("bytes_done", models.BigIntegerField(default=0)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("queued", "queued"),
+                            ("running", "running"),
+                            ("done", "done"),
+                            ("failed", "file unusable"),
+                        ],
+                        default="queued",
+                        max_length=16,
+                        verbose_name="state",
+                    ),
+                ),
+                ("dry_run", models.BooleanField(default=False)),
+                ("all_or_nothing", models.BooleanField(default=False)),
+                ("rows_total", models.PositiveIntegerField(default=0)),
+                ("rows_stored", models.PositiveIntegerField(default=0)),
+                ("rows_rejected", models.PositiveIntegerField(default=0)),
+                ("message", models.TextField(blank=True)),
+                ("errors_path", models.CharField(blank=True, max_length=500)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'import',
-                'verbose_name_plural': 'imports',
-                'ordering': ['-id'],
+                "verbose_name": "import",
+                "verbose_name_plural": "imports",
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='Organization',
+            name="Organization",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('uscc', models.CharField(blank=True, max_length=18, null=True, verbose_name='USCC')),
-                ('filing_number', models.CharField(blank=True, max_length=64, null=True, verbose_name='filing number')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('name_en', models.CharField(blank=True, max_length=200, verbose_name='English name')),
-                ('org_type', models.CharField(choices=[('social_group', 'social group'), ('social_service_agency', 'social service agency'), ('foundation', 'foundation'), ('other', 'other')], max_length=32, verbose_name='type')),
-                ('registration_kind', models.CharField(choices=[('registered', 'registered with a supervising unit'), ('direct', 'directly registered'), ('filed', 'filed on record'), ('attached', 'attached to an umbrella')], max_length=16, verbose_name='registration kind')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='address')),
-                ('legal_representative', models.CharField(blank=True, max_length=50, verbose_name='legal representative')),
-                ('supervising_unit', models.CharField(blank=True, max_length=100, verbose_name='supervising unit')),
-                ('founded_on', models.DateField(blank=True, null=True, verbose_name='founded on')),
-                ('fields', models.PositiveIntegerField(default=0, verbose_name='fields of service')),
-                ('status', models.CharField(choices=[('preparing', 'preparing'), ('registered', 'registered'), ('filed', 'filed'), ('suspended', 'suspended'), ('deregistered', 'deregistered'), ('revoked', 'revoked')], default='preparing', max_length=16, verbose_name='status')),
-                ('phone', models.CharField(blank=True, max_length=32, verbose_name='phone')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
-                ('website', models.URLField(blank=True, verbose_name='website')),
-                ('description', models.TextField(blank=True, max_length=5000, verbose_name='description')),
-                ('name_pinyin', models.CharField(blank=True, editable=False, max_length=400)),
-                ('name_initials', models.CharField(blank=True, editable=False, max_length=100)),
-                ('search_tokens', models.TextField(blank=True, editable=False)),
-                ('division', models.ForeignKey(db_column='division_code', on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.division', verbose_name='division')),
-                ('umbrella', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='attached', to='registry.organization', verbose_name='umbrella organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        auto_now_add=True, db_index=True, verbose_name="created at"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "uscc",
+                    models.CharField(blank=True, max_length=18, null=True, verbose_name="USCC"),
+                ),
+                (
+                    "filing_number",
+                    models.CharField(
+                        blank=True, max_length=64, null=True, verbose_name="filing number"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=200, verbose_name="English name"),
+                ),
+                (
+                    "org_type",
+                    models.CharField(
+                        choices=[
+                            ("social_group", "social group"),
+                            ("social_service_agency", "social service agency"),
+                            ("foundation", "foundation"),
+                            ("other", "other"),
+                        ],
+                        max_length=32,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "registration_kind",
+                    models.CharField(
+                        choices=[
+                            ("registered", "registered with a supervising unit"),
+                            ("direct", "directly registered"),
+                            ("filed", "filed on record"),
+                            ("attached", "attached to an umbrella"),
+                        ],
+                        max_length=16,
+                        verbose_name="registration kind",
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="address")),
+                (
+                    "legal_representative",
+                    models.CharField(
+                        blank=True, max_length=50, verbose_name="legal representative"
+                    ),
+                ),
+                (
+                    "supervising_unit",
+                    models.CharField(blank=True, max_length=100, verbose_name="supervising unit"),
+                ),
+                ("founded_on", models.DateField(blank=True, null=True, verbose_name="founded on")),
+                (
+                    "fields",
+                    models.PositiveIntegerField(default=0, verbose_name="fields of service"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("preparing", "preparing"),
+                            ("registered", "registered"),
+                            ("filed", "filed"),
+                            ("suspended", "suspended"),
+                            ("deregistered", "deregistered"),
+                            ("revoked", "revoked"),
+                        ],
+                        default="preparing",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("phone", models.CharField(blank=True, max_length=32, verbose_name="phone")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email")),
+                ("website", models.URLField(blank=True, verbose_name="website")),
+                (
+                    "description",
+                    models.TextField(blank=True, max_length=5000, verbose_name="description"),
+                ),
+                ("name_pinyin", models.CharField(blank=True, editable=False, max_length=400)),
+                ("name_initials", models.CharField(blank=True, editable=False, max_length=100)),
+                ("search_tokens", models.TextField(blank=True, editable=False)),
+                (
+                    "division",
+                    models.ForeignKey(
+                        db_column="division_code",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.division",
+                        verbose_name="division",
+                    ),
+                ),
+                (
+                    "umbrella",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="attached",
+                        to="registry.organization",
+                        verbose_name="umbrella organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organization',
-                'verbose_name_plural': 'organizations',
-                'ordering': ['-id'],
+                "verbose_name": "organization",
+                "verbose_name_plural": "organizations",
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='ChangeRequest',
+            name="ChangeRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('changes', models.JSONField(verbose_name='requested changes')),
-                ('previous', models.JSONField(verbose_name='values before')),
-                ('state', models.CharField(choices=[('pending', 'pending'), ('approved', 'approved'), ('rejected', 'rejected')], default='pending', max_length=16, verbose_name='state')),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('reason', models.CharField(blank=True, max_length=500, verbose_name='reason')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='change_requests', to='registry.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        auto_now_add=True, db_index=True, verbose_name="created at"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("changes", models.JSONField(verbose_name="requested changes")),
+                ("previous", models.JSONField(verbose_name="values before")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "pending"),
+                            ("approved", "approved"),
+                            ("rejected", "rejected"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                        verbose_name="state",
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("reason", models.CharField(blank=True, max_length=500, verbose_name="reason")),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="change_requests",
+                        to="registry.organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'change request',
-                'verbose_name_plural': 'change requests',
-                'ordering': ['-id'],
+                "verbose_name": "change request",
+                "verbose_name_plural": "change requests",
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('name', models.CharField(max_length=50, verbose_name='name')),
-                ('phone', models.CharField(blank=True, db_index=True, max_length=32, verbose_name='phone')),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='person', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        auto_now_add=True, db_index=True, verbose_name="created at"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("name", models.CharField(max_length=50, verbose_name="name")),
+                (
+                    "phone",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=32, verbose_name="phone"
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="person",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'person',
-                'verbose_name_plural': 'people',
+                "verbose_name": "person",
+                "verbose_name_plural": "people",
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('role', models.CharField(choices=[('legal_representative', 'legal representative'), ('board_member', 'board member'), ('director', 'director'), ('supervisor', 'supervisor'), ('staff', 'staff'), ('advisor', 'advisor'), ('contact', 'contact person')], max_length=32, verbose_name='role')),
-                ('started_on', models.DateField(blank=True, null=True, verbose_name='from')),
-                ('ended_on', models.DateField(blank=True, null=True, verbose_name='until')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='registry.organization')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='registry.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        auto_now_add=True, db_index=True, verbose_name="created at"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("legal_representative", "legal representative"),
+                            ("board_member", "board member"),
+                            ("director", "director"),
+                            ("supervisor", "supervisor"),
+                            ("staff", "staff"),
+                            ("advisor", "advisor"),
+                            ("contact", "contact person"),
+                        ],
+                        max_length=32,
+                        verbose_name="role",
+                    ),
+                ),
+                ("started_on", models.DateField(blank=True, null=True, verbose_name="from")),
+                ("ended_on", models.DateField(blank=True, null=True, verbose_name="until")),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="registry.organization",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="registry.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'role in an organization',
-                'verbose_name_plural': 'roles in organizations',
+                "verbose_name": "role in an organization",
+                "verbose_name_plural": "roles in organizations",
             },
         ),
         migrations.AddIndex(
-            model_name='organization',
-            index=models.Index(fields=['division', 'status'], name='org_division_status_idx'),
+            model_name="organization",
+            index=models.Index(fields=["division", "status"], name="org_division_status_idx"),
         ),
         migrations.AddIndex(
-            model_name='organization',
-            index=models.Index(fields=['status', 'org_type'], name='org_status_type_idx'),
+            model_name="organization",
+            index=models.Index(fields=["status", "org_type"], name="org_status_type_idx"),
         ),
         migrations.AddIndex(
-            model_name='organization',
-            index=models.Index(fields=['name_initials'], name='org_initials_idx'),
+            model_name="organization",
+            index=models.Index(fields=["name_initials"], name="org_initials_idx"),
         ),
         migrations.AddConstraint(
-            model_name='organization',
-            constraint=models.UniqueConstraint(condition=models.Q(('uscc__isnull', False)), fields=('uscc',), name='org_unique_uscc'),
+            model_name="organization",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("uscc__isnull", False)),
+                fields=("uscc",),
+                name="org_unique_uscc",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organization',
-            constraint=models.UniqueConstraint(condition=models.Q(('filing_number__isnull', False)), fields=('filing_number',), name='org_unique_filing_number'),
+            model_name="organization",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("filing_number__isnull", False)),
+                fields=("filing_number",),
+                name="org_unique_filing_number",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organization',
-            constraint=models.UniqueConstraint(condition=models.Q(('registration_kind', 'attached')), fields=('umbrella', 'name'), name='org_unique_name_within_umbrella'),
+            model_name="organization",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("registration_kind", "attached")),
+                fields=("umbrella", "name"),
+                name="org_unique_name_within_umbrella",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('person', 'organization', 'role', 'started_on'), name='membership_unique'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("person", "organization", "role", "started_on"), name="membership_unique"
+            ),
         ),
     ]

@@ -4,5 +4,14 @@ from servicepark.registry.models.import_job import ImportJob
 from servicepark.registry.models.organization import Organization
 from servicepark.registry.models.people import Membership, Person
 
-__all__ = ["ChangeRequest", "Field", "ImportJob", "Membership", "OrgType", "Organization",
-           "Person", "RegistrationKind", "Status"]
+__all__ = [
+    "ChangeRequest",
+    "Field",
+    "ImportJob",
+    "Membership",
+    "OrgType",
+    "Organization",
+    "Person",
+    "RegistrationKind",
+    "Status",
+]

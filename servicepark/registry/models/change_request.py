@@ -10,23 +10,29 @@ from servicepark.common.models import BaseModel
 
 
 class ChangeRequest(BaseModel):
-    SCOPE = ScopePaths(division="organization__division__code", organization="organization_id",
-                       umbrella="organization__umbrella_id")
+    SCOPE = ScopePaths(
+        division="organization__division__code",
+        organization="organization_id",
+        umbrella="organization__umbrella_id",
+    )
 
     class State(models.TextChoices):
         PENDING = "pending", _("pending")
         APPROVED = "approved", _("approved")
         REJECTED = "rejected", _("rejected")
 
-    organization = models.ForeignKey("registry.Organization", on_delete=models.CASCADE,
-                                     related_name="change_requests")
+    organization = models.ForeignKey(
+        "registry.Organization", on_delete=models.CASCADE, related_name="change_requests"
+    )
     requested_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     changes = models.JSONField(_("requested changes"))
     previous = models.JSONField(_("values before"))
-    state = models.CharField(_("state"), max_length=16, choices=State.choices,
-                             default=State.PENDING)
-    decided_by = models.ForeignKey("accounts.User", null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.PENDING
+    )
+    decided_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=500, blank=True)
 

@@ -15,15 +15,15 @@ class ImportJob(BaseModel):
         DONE = "done", _("done")
         FAILED = "failed", _("file unusable")
 
-    actor = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+")
+    actor = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     original_name = models.CharField(_("file name"), max_length=255)
     stored_path = models.CharField(max_length=500, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     size_bytes = models.BigIntegerField(default=0)
     bytes_done = models.BigIntegerField(default=0)
-    state = models.CharField(_("state"), max_length=16, choices=State.choices,
-                             default=State.QUEUED)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.QUEUED)
     dry_run = models.BooleanField(default=False)
     all_or_nothing = models.BooleanField(default=False)
     rows_total = models.PositiveIntegerField(default=0)

@@ -23,8 +23,15 @@ NAME_MAX = 100
 class Organization(BaseModel):
     SCOPE = ScopePaths(division="division__code", organization="id", umbrella="umbrella_id")
     # Fields an organization admin may change only with an official's approval.
-    LEGAL_FIELDS = ("name", "legal_representative", "address", "org_type", "division",
-                    "supervising_unit", "founded_on")
+    LEGAL_FIELDS = (
+        "name",
+        "legal_representative",
+        "address",
+        "org_type",
+        "division",
+        "supervising_unit",
+        "founded_on",
+    )
     PROFILE_FIELDS = ("name_en", "phone", "email", "website", "description", "fields")
 
     uscc = models.CharField(_("USCC"), max_length=18, null=True, blank=True)
@@ -36,7 +43,10 @@ class Organization(BaseModel):
         _("registration kind"), max_length=16, choices=RegistrationKind.choices
     )
     division = models.ForeignKey(
-        "geo.Division", on_delete=models.PROTECT, db_column="division_code", related_name="+",
+        "geo.Division",
+        on_delete=models.PROTECT,
+        db_column="division_code",
+        related_name="+",
         verbose_name=_("division"),
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
@@ -45,11 +55,16 @@ class Organization(BaseModel):
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
     fields = models.PositiveIntegerField(_("fields of service"), default=0)
     umbrella = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="attached",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="attached",
         verbose_name=_("umbrella organization"),
     )
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices,
-                              default=Status.PREPARING)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PREPARING
+    )
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     email = models.EmailField(_("email"), blank=True)
     website = models.URLField(_("website"), blank=True)
@@ -64,14 +79,19 @@ class Organization(BaseModel):
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
         constraints = [
-            models.UniqueConstraint(fields=["uscc"], condition=Q(uscc__isnull=False),
-                                    name="org_unique_uscc"),
-            models.UniqueConstraint(fields=["filing_number"],
-                                    condition=Q(filing_number__isnull=False),
-                                    name="org_unique_filing_number"),
-            models.UniqueConstraint(fields=["umbrella", "name"],
-                                    condition=Q(registration_kind="attached"),
-                                    name="org_unique_name_within_umbrella"),
+            models.UniqueConstraint(
+                fields=["uscc"], condition=Q(uscc__isnull=False), name="org_unique_uscc"
+            ),
+            models.UniqueConstraint(
+                fields=["filing_number"],
+                condition=Q(filing_number__isnull=False),
+                name="org_unique_filing_number",
+            ),
+            models.UniqueConstraint(
+                fields=["umbrella", "name"],
+                condition=Q(registration_kind="attached"),
+                name="org_unique_name_within_umbrella",
+            ),
         ]
         indexes = [
             models.Index(fields=["division", "status"], name="org_division_status_idx"),

@@ -14,8 +14,9 @@ class Person(BaseModel):
 
     name = models.CharField(_("name"), max_length=50)
     phone = models.CharField(_("phone"), max_length=32, blank=True, db_index=True)
-    user = models.OneToOneField("accounts.User", null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="person")
+    user = models.OneToOneField(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
+    )
 
     class Meta:
         verbose_name = _("person")
@@ -26,8 +27,11 @@ class Person(BaseModel):
 
 
 class Membership(BaseModel):
-    SCOPE = ScopePaths(division="organization__division__code", organization="organization_id",
-                       umbrella="organization__umbrella_id")
+    SCOPE = ScopePaths(
+        division="organization__division__code",
+        organization="organization_id",
+        umbrella="organization__umbrella_id",
+    )
 
     class Role(models.TextChoices):
         LEGAL_REPRESENTATIVE = "legal_representative", _("legal representative")
@@ -39,8 +43,9 @@ class Membership(BaseModel):
         CONTACT = "contact", _("contact person")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
-    organization = models.ForeignKey("registry.Organization", on_delete=models.CASCADE,
-                                     related_name="memberships")
+    organization = models.ForeignKey(
+        "registry.Organization", on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     started_on = models.DateField(_("from"), null=True, blank=True)
     ended_on = models.DateField(_("until"), null=True, blank=True)
@@ -49,6 +54,7 @@ class Membership(BaseModel):
         verbose_name = _("role in an organization")
         verbose_name_plural = _("roles in organizations")
         constraints = [
-            models.UniqueConstraint(fields=["person", "organization", "role", "started_on"],
-                                    name="membership_unique"),
+            models.UniqueConstraint(
+                fields=["person", "organization", "role", "started_on"], name="membership_unique"
+            ),
         ]

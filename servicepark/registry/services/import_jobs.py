@@ -31,18 +31,35 @@ def _import_dir() -> Path:
 
 
 def import_job_start(
-    *, actor: Any, path: Path, original_name: str, dry_run: bool = False,
+    *,
+    actor: Any,
+    path: Path,
+    original_name: str,
+    dry_run: bool = False,
     all_or_nothing: bool = False,
 ) -> ImportJob:
     with transaction.atomic():
         job = ImportJob.objects.create(
-            actor=actor if getattr(actor, "pk", None) else None, original_name=original_name[:255],
-            stored_path=str(path), sha256=file_sha256(path), size_bytes=path.stat().st_size,
-            dry_run=dry_run, all_or_nothing=all_or_nothing, state=ImportJob.State.RUNNING,
+            actor=actor if getattr(actor, "pk", None) else None,
+            original_name=original_name[:255],
+            stored_path=str(path),
+            sha256=file_sha256(path),
+            size_bytes=path.stat().st_size,
+            dry_run=dry_run,
+            all_or_nothing=all_or_nothing,
+            state=ImportJob.State.RUNNING,
         )
-        audit_record(actor=actor, action="import.start", obj=job,
-                     after={"file": job.original_name, "sha256": job.sha256,
-                            "dry_run": dry_run, "all_or_nothing": all_or_nothing})
+        audit_record(
+            actor=actor,
+            action="import.start",
+            obj=job,
+            after={
+                "file": job.original_name,
+                "sha256": job.sha256,
+                "dry_run": dry_run,
+                "all_or_nothing": all_or_nothing,
+            },
+        )
     return job
 
 
@@ -56,9 +73,12 @@ def import_job_finish(*, job: ImportJob, outcome: ImportOutcome) -> ImportJob:
         job.bytes_done = job.size_bytes
         job.finished_at = timezone.now()
         job.save()
-        audit_record(actor=job.actor, action="import.finish", obj=job,
-                     after={"state": job.state, "stored": job.rows_stored,
-                            "rejected": job.rows_rejected})
+        audit_record(
+            actor=job.actor,
+            action="import.finish",
+            obj=job,
+            after={"state": job.state, "stored": job.rows_stored, "rejected": job.rows_rejected},
+        )
     return job
 
 
@@ -70,14 +90,21 @@ def import_job_submit(
     if upload.size and upload.size > settings.SERVICEPARK_IMPORT_MAX_BYTES:
         from django.core.exceptions import ValidationError
 
-        raise ValidationError(_("The file is larger than %(mb)d MB.")
-                              % {"mb": settings.SERVICEPARK_IMPORT_MAX_BYTES // (1024 * 1024)})
+        raise ValidationError(
+            _("The file is larger than %(mb)d MB.")
+            % {"mb": settings.SERVICEPARK_IMPORT_MAX_BYTES // (1024 * 1024)}
+        )
     target = _import_dir() / f"{uuid.uuid4().hex}.upload"
     with target.open("wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
-    job = import_job_start(actor=actor, path=target, original_name=upload.name or "upload",
-                           dry_run=dry_run, all_or_nothing=all_or_nothing)
+    job = import_job_start(
+        actor=actor,
+        path=target,
+        original_name=upload.name or "upload",
+        dry_run=dry_run,
+        all_or_nothing=all_or_nothing,
+    )
     job.state = ImportJob.State.QUEUED
     job.save(update_fields=["state"])
     job_id = job.pk
@@ -93,13 +120,21 @@ def run_import_job(job_id: int) -> None:
 
     def progress(fraction: float, outcome: ImportOutcome) -> None:
         ImportJob.objects.filter(pk=job_id).update(
-            bytes_done=int(fraction * job.size_bytes), rows_total=outcome.rows_total,
-            rows_stored=outcome.rows_stored, rows_rejected=outcome.rows_rejected)
+            bytes_done=int(fraction * job.size_bytes),
+            rows_total=outcome.rows_total,
+            rows_stored=outcome.rows_stored,
+            rows_rejected=outcome.rows_rejected,
+        )
 
     with errors_path.open("w", encoding="utf-8", newline="") as out:
         outcome = organizations_import(
-            actor=job.actor, path=Path(job.stored_path), job=job, errors_out=out,
-            dry_run=job.dry_run, all_or_nothing=job.all_or_nothing, on_progress=progress,
+            actor=job.actor,
+            path=Path(job.stored_path),
+            job=job,
+            errors_out=out,
+            dry_run=job.dry_run,
+            all_or_nothing=job.all_or_nothing,
+            on_progress=progress,
         )
     job.errors_path = str(errors_path)
     job.save(update_fields=["errors_path"])

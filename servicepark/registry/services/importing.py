@@ -59,13 +59,18 @@ def _check_header(header: list[str]) -> None:
     if missing:
         problems.append(_("missing columns: %(cols)s") % {"cols": ", ".join(missing)})
     if extra:
-        problems.append(_("unexpected columns: %(cols)s") % {"cols": ", ".join(x[:30] or '""' for x in extra)})
+        problems.append(
+            _("unexpected columns: %(cols)s") % {"cols": ", ".join(x[:30] or '""' for x in extra)}
+        )
     if repeated:
         problems.append(_("repeated columns: %(cols)s") % {"cols": ", ".join(repeated)})
     if problems:
         raise UnusableFile(
-            _("The columns are not the expected ones (%(problems)s). The first line must be: "
-              "%(expected)s") % {"problems": "; ".join(problems), "expected": ",".join(COLUMNS)}
+            _(
+                "The columns are not the expected ones (%(problems)s). The first line must be: "
+                "%(expected)s"
+            )
+            % {"problems": "; ".join(problems), "expected": ",".join(COLUMNS)}
         )
 
 
@@ -81,10 +86,30 @@ class _Store:
     """Writes accepted records; one audit event per stored batch."""
 
     COPY_COLUMNS = (
-        "id", "created_at", "updated_at", "uscc", "filing_number", "name", "name_en", "org_type",
-        "registration_kind", "division_code", "address", "legal_representative",
-        "supervising_unit", "founded_on", "fields", "umbrella_id", "status", "phone", "email",
-        "website", "description", "name_pinyin", "name_initials", "search_tokens",
+        "id",
+        "created_at",
+        "updated_at",
+        "uscc",
+        "filing_number",
+        "name",
+        "name_en",
+        "org_type",
+        "registration_kind",
+        "division_code",
+        "address",
+        "legal_representative",
+        "supervising_unit",
+        "founded_on",
+        "fields",
+        "umbrella_id",
+        "status",
+        "phone",
+        "email",
+        "website",
+        "description",
+        "name_pinyin",
+        "name_initials",
+        "search_tokens",
     )
 
     def __init__(self, *, actor: Any, job: ImportJob) -> None:
@@ -110,17 +135,32 @@ class _Store:
                 with transaction.atomic():
                     stored += self._insert([rec])
             except IntegrityError:
-                errors.append((line, RowError("uscc", "duplicate_in_registry",
-                                              _("Another organization with the same identity was "
-                                                "stored at the same time."))))
+                errors.append(
+                    (
+                        line,
+                        RowError(
+                            "uscc",
+                            "duplicate_in_registry",
+                            _(
+                                "Another organization with the same identity was "
+                                "stored at the same time."
+                            ),
+                        ),
+                    )
+                )
         if stored:
             with transaction.atomic():
                 self._audit(stored)
         return errors
 
     def _audit(self, ids: list[int]) -> None:
-        audit_record(actor=self.actor, action="organization.import", obj=self.job,
-                     after={"created": ids}, context={"count": len(ids)})
+        audit_record(
+            actor=self.actor,
+            action="organization.import",
+            obj=self.job,
+            after={"created": ids},
+            context={"count": len(ids)},
+        )
 
     def _insert(self, records: list[Record]) -> list[int]:
         now = timezone.now()
@@ -134,13 +174,25 @@ class _Store:
     def _model(rec: Record, now: dt.datetime) -> Organization:
         keys = name_keys(rec.name)
         return Organization(
-            created_at=now, updated_at=now, uscc=rec.uscc, filing_number=rec.filing_number,
-            name=rec.name, name_en=rec.name_en, org_type=rec.org_type,
-            registration_kind=rec.registration_kind, division_id=rec.division_code,
-            address=rec.address, legal_representative=rec.legal_representative,
-            founded_on=rec.founded_on, fields=rec.fields, umbrella_id=rec.umbrella_id,
-            status=rec.status, phone=rec.phone, name_pinyin=keys.pinyin,
-            name_initials=keys.initials, search_tokens=keys.tokens,
+            created_at=now,
+            updated_at=now,
+            uscc=rec.uscc,
+            filing_number=rec.filing_number,
+            name=rec.name,
+            name_en=rec.name_en,
+            org_type=rec.org_type,
+            registration_kind=rec.registration_kind,
+            division_id=rec.division_code,
+            address=rec.address,
+            legal_representative=rec.legal_representative,
+            founded_on=rec.founded_on,
+            fields=rec.fields,
+            umbrella_id=rec.umbrella_id,
+            status=rec.status,
+            phone=rec.phone,
+            name_pinyin=keys.pinyin,
+            name_initials=keys.initials,
+            search_tokens=keys.tokens,
         )
 
     def _copy(self, records: list[Record], now: dt.datetime) -> list[int]:
@@ -148,7 +200,8 @@ class _Store:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "  # noqa: S608
-                "FROM generate_series(1, %s)", [len(records)],
+                "FROM generate_series(1, %s)",
+                [len(records)],
             )
             ids = [row[0] for row in cursor.fetchall()]
             raw = cursor.cursor
@@ -156,13 +209,34 @@ class _Store:
             with raw.copy(sql) as copy:
                 for pk, rec in zip(ids, records, strict=True):
                     keys = name_keys(rec.name)
-                    copy.write_row((
-                        pk, now, now, rec.uscc, rec.filing_number, rec.name, rec.name_en,
-                        rec.org_type, rec.registration_kind, rec.division_code, rec.address,
-                        rec.legal_representative, "", rec.founded_on, rec.fields,
-                        rec.umbrella_id, rec.status, rec.phone, "", "", "", keys.pinyin,
-                        keys.initials, keys.tokens,
-                    ))
+                    copy.write_row(
+                        (
+                            pk,
+                            now,
+                            now,
+                            rec.uscc,
+                            rec.filing_number,
+                            rec.name,
+                            rec.name_en,
+                            rec.org_type,
+                            rec.registration_kind,
+                            rec.division_code,
+                            rec.address,
+                            rec.legal_representative,
+                            "",
+                            rec.founded_on,
+                            rec.fields,
+                            rec.umbrella_id,
+                            rec.status,
+                            rec.phone,
+                            "",
+                            "",
+                            "",
+                            keys.pinyin,
+                            keys.initials,
+                            keys.tokens,
+                        )
+                    )
         return ids
 
 
@@ -232,21 +306,33 @@ def organizations_import(
             accepted: list[tuple[int, Record]] = []
             for line, cells in batch:
                 outcome.rows_total += 1
-                if any(c.strip() for c in cells[len(names):]):
-                    _reject(line, RowError("", "extra_cells",
-                                           _("The row has more cells than the header.")))
+                if any(c.strip() for c in cells[len(names) :]):
+                    _reject(
+                        line,
+                        RowError("", "extra_cells", _("The row has more cells than the header.")),
+                    )
                     continue
                 if len(cells) < len(names):
-                    _reject(line, RowError("", "missing_cells",
-                                           _("The row has fewer cells than the header "
-                                             "(%(n)d of %(m)d).") % {"n": len(cells),
-                                                                    "m": len(names)}))
+                    _reject(
+                        line,
+                        RowError(
+                            "",
+                            "missing_cells",
+                            _("The row has fewer cells than the header (%(n)d of %(m)d).")
+                            % {"n": len(cells), "m": len(names)},
+                        ),
+                    )
                     continue
                 raw = dict(zip(names, cells, strict=False))
                 record, errs = clean_record(raw, divisions=divisions, today=today)
                 if record is not None and not jurisdiction(record.division_code):
-                    errs = [RowError("division_code", "outside_jurisdiction",
-                                     _("This division is outside your jurisdiction."))]
+                    errs = [
+                        RowError(
+                            "division_code",
+                            "outside_jurisdiction",
+                            _("This division is outside your jurisdiction."),
+                        )
+                    ]
                     record = None
                 if record is None:
                     for e in errs:
@@ -276,8 +362,11 @@ def organizations_import(
         pending = [(ln, r) for ln, r in good if r.umbrella_uscc is not None and not r.umbrella_id]
         for group in (plain, pending):
             if group is pending and pending:
-                found = dict(Organization.objects.filter(
-                    uscc__in={r.umbrella_uscc for _, r in pending}).values_list("uscc", "id"))
+                found = dict(
+                    Organization.objects.filter(
+                        uscc__in={r.umbrella_uscc for _, r in pending}
+                    ).values_list("uscc", "id")
+                )
                 for _, rec in pending:
                     rec.umbrella_id = found.get(rec.umbrella_uscc or "")
             failures = store.store(group)

@@ -21,9 +21,24 @@ from servicepark.registry.validation import COLUMNS, RegistryCheck, clean_record
 from servicepark.registry.workflows import ORGANIZATION_STATUS
 
 AUDITED_FIELDS = (
-    "uscc", "filing_number", "name", "name_en", "org_type", "registration_kind", "division",
-    "address", "legal_representative", "supervising_unit", "founded_on", "fields", "umbrella",
-    "status", "phone", "email", "website", "description",
+    "uscc",
+    "filing_number",
+    "name",
+    "name_en",
+    "org_type",
+    "registration_kind",
+    "division",
+    "address",
+    "legal_representative",
+    "supervising_unit",
+    "founded_on",
+    "fields",
+    "umbrella",
+    "status",
+    "phone",
+    "email",
+    "website",
+    "description",
 )
 
 
@@ -48,7 +63,9 @@ def organization_create(*, actor: Any, data: Mapping[str, Any]) -> Organization:
     raw = {c: data.get(c, "") for c in COLUMNS}
     if isinstance(raw["fields"], list | tuple):
         raw["fields"] = ";".join(raw["fields"])
-    require_permission("organization.create", actor, str(raw["division_code"] or "").strip() or None)
+    require_permission(
+        "organization.create", actor, str(raw["division_code"] or "").strip() or None
+    )
     record, errors = clean_record(raw, divisions=division_code_set(), today=timezone.localdate())
     if record is None:
         raise _errors_to_validation(errors)
@@ -57,16 +74,27 @@ def organization_create(*, actor: Any, data: Mapping[str, Any]) -> Organization:
         if dup_errors:
             raise _errors_to_validation([e for _, e in dup_errors])
         if record.umbrella_uscc and not record.umbrella_id:
-            raise ValidationError({"umbrella_uscc": [_("No registered organization has this USCC.")]})
+            raise ValidationError(
+                {"umbrella_uscc": [_("No registered organization has this USCC.")]}
+            )
         org = Organization(
-            uscc=record.uscc, filing_number=record.filing_number, name=record.name,
-            name_en=record.name_en, org_type=record.org_type,
-            registration_kind=record.registration_kind, division_id=record.division_code,
-            address=record.address, legal_representative=record.legal_representative,
-            founded_on=record.founded_on, fields=record.fields, umbrella_id=record.umbrella_id,
-            status=record.status, phone=record.phone,
+            uscc=record.uscc,
+            filing_number=record.filing_number,
+            name=record.name,
+            name_en=record.name_en,
+            org_type=record.org_type,
+            registration_kind=record.registration_kind,
+            division_id=record.division_code,
+            address=record.address,
+            legal_representative=record.legal_representative,
+            founded_on=record.founded_on,
+            fields=record.fields,
+            umbrella_id=record.umbrella_id,
+            status=record.status,
+            phone=record.phone,
             supervising_unit=str(data.get("supervising_unit", "") or "")[:100],
-            email=str(data.get("email", "") or ""), website=str(data.get("website", "") or ""),
+            email=str(data.get("email", "") or ""),
+            website=str(data.get("website", "") or ""),
             description=str(data.get("description", "") or "")[:5000],
         )
         _apply_name_keys(org)
@@ -74,9 +102,12 @@ def organization_create(*, actor: Any, data: Mapping[str, Any]) -> Organization:
             with transaction.atomic():
                 org.save(force_insert=True)
         except IntegrityError:
-            raise ValidationError(_("An organization with the same identity already exists.")) from None
-        audit_record(actor=actor, action="organization.create", obj=org,
-                     after=snapshot(org, AUDITED_FIELDS))
+            raise ValidationError(
+                _("An organization with the same identity already exists.")
+            ) from None
+        audit_record(
+            actor=actor, action="organization.create", obj=org, after=snapshot(org, AUDITED_FIELDS)
+        )
     return org
 
 
@@ -86,7 +117,9 @@ def _normalise_fields(value: Any) -> int:
     codes = value.split(";") if isinstance(value, str) else list(value)
     unknown = [c for c in codes if c and c not in FIELD_BITS]
     if unknown:
-        raise ValidationError({"fields": [_("Unknown field of service “%(v)s”.") % {"v": unknown[0]}]})
+        raise ValidationError(
+            {"fields": [_("Unknown field of service “%(v)s”.") % {"v": unknown[0]}]}
+        )
     mask = 0
     for c in codes:
         if c:
@@ -102,8 +135,9 @@ def organization_update_profile(
     require_permission("organization.edit_profile", actor, organization)
     unknown = set(changes) - set(Organization.PROFILE_FIELDS) - set(Organization.LEGAL_FIELDS)
     if unknown:
-        raise ValidationError(_("These fields cannot be edited here: %(f)s")
-                              % {"f": ", ".join(sorted(unknown))})
+        raise ValidationError(
+            _("These fields cannot be edited here: %(f)s") % {"f": ", ".join(sorted(unknown))}
+        )
     with transaction.atomic():
         org = Organization.objects.select_for_update().get(pk=organization.pk)
         before = snapshot(org, AUDITED_FIELDS)
@@ -132,15 +166,26 @@ def organization_update_profile(
             if "name" in direct:
                 _apply_name_keys(org)
             org.save()
-            audit_record(actor=actor, action="organization.update", obj=org, before=before,
-                         after=snapshot(org, AUDITED_FIELDS))
+            audit_record(
+                actor=actor,
+                action="organization.update",
+                obj=org,
+                before=before,
+                after=snapshot(org, AUDITED_FIELDS),
+            )
         if legal:
             change = ChangeRequest.objects.create(
-                organization=org, requested_by=actor, changes=_jsonish(legal),
+                organization=org,
+                requested_by=actor,
+                changes=_jsonish(legal),
                 previous={k: _jsonish({k: before.get(k)})[k] for k in legal},
             )
-            audit_record(actor=actor, action="change_request.create", obj=change,
-                         after={"organization": org.pk, "changes": change.changes})
+            audit_record(
+                actor=actor,
+                action="change_request.create",
+                obj=change,
+                after={"organization": org.pk, "changes": change.changes},
+            )
     return org, change
 
 
@@ -157,12 +202,16 @@ def _is_official(actor: Any, org: Organization) -> bool:
 def _validate_org(org: Organization) -> None:
     """Re-run the shared record rules on an edited organization."""
     raw = {
-        "uscc": org.uscc or "", "filing_number": org.filing_number or "", "name": org.name,
-        "name_en": org.name_en, "org_type": org.org_type,
-        "registration_kind": org.registration_kind, "division_code": org.division_id,
-        "address": org.address, "legal_representative": org.legal_representative,
-        "founded_on": org.founded_on.isoformat() if hasattr(org.founded_on, "isoformat")
-        else (org.founded_on or ""),
+        "uscc": org.uscc or "",
+        "filing_number": org.filing_number or "",
+        "name": org.name,
+        "name_en": org.name_en,
+        "org_type": org.org_type,
+        "registration_kind": org.registration_kind,
+        "division_code": org.division_id,
+        "address": org.address,
+        "legal_representative": org.legal_representative,
+        "founded_on": org.founded_on.isoformat() if org.founded_on else "",
         "fields": ";".join(mask_to_fields(org.fields)),
         "umbrella_uscc": org.umbrella.uscc if org.umbrella_id and org.umbrella else "",
         "phone": org.phone,
@@ -171,8 +220,11 @@ def _validate_org(org: Organization) -> None:
     if errors:
         raise _errors_to_validation(errors)
     try:
-        org.full_clean(exclude=["division", "umbrella", "uscc", "filing_number", "founded_on"],
-                       validate_unique=False, validate_constraints=False)
+        org.full_clean(
+            exclude=["division", "umbrella", "uscc", "filing_number", "founded_on"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
     except ValidationError as exc:
         raise exc from None
 
@@ -182,8 +234,11 @@ def change_request_decide(
 ) -> ChangeRequest:
     """An official approves (applies) or rejects a pending change to legal fields."""
     with transaction.atomic():
-        locked = ChangeRequest.objects.select_for_update().select_related("organization").get(
-            pk=change.pk)
+        locked = (
+            ChangeRequest.objects.select_for_update()
+            .select_related("organization")
+            .get(pk=change.pk)
+        )
         require_permission("organization.decide_change", actor, locked.organization)
         if locked.state != ChangeRequest.State.PENDING:
             raise ValidationError(_("This change request has already been decided."))
@@ -201,16 +256,27 @@ def change_request_decide(
             _validate_org(org)
             _apply_name_keys(org)
             org.save()
-            audit_record(actor=actor, action="organization.update", obj=org, before=before,
-                         after=snapshot(org, AUDITED_FIELDS), context={"change_request": locked.pk})
+            audit_record(
+                actor=actor,
+                action="organization.update",
+                obj=org,
+                before=before,
+                after=snapshot(org, AUDITED_FIELDS),
+                context={"change_request": locked.pk},
+            )
         locked.state = ChangeRequest.State.APPROVED if approve else ChangeRequest.State.REJECTED
         locked.decided_by = actor
         locked.decided_at = timezone.now()
         locked.reason = reason.strip()[:500]
         locked.save()
-        audit_record(actor=actor, action=f"change_request.{locked.state}", obj=locked,
-                     before={"state": "pending"}, after={"state": locked.state},
-                     context={"reason": locked.reason} if locked.reason else None)
+        audit_record(
+            actor=actor,
+            action=f"change_request.{locked.state}",
+            obj=locked,
+            before={"state": "pending"},
+            after={"state": locked.state},
+            context={"reason": locked.reason} if locked.reason else None,
+        )
     return locked
 
 
@@ -218,7 +284,8 @@ def organization_transition(
     *, actor: Any, organization: Organization, action: str, reason: str = ""
 ) -> Organization:
     """Move the registration status along ORGANIZATION_STATUS (registry.workflows)."""
-    result = workflow_transition(workflow=ORGANIZATION_STATUS, obj=organization, action=action,
-                                 actor=actor, reason=reason)
+    result = workflow_transition(
+        workflow=ORGANIZATION_STATUS, obj=organization, action=action, actor=actor, reason=reason
+    )
     assert isinstance(result, Organization)
     return result

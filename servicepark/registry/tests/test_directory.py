@@ -23,32 +23,46 @@ def names(client, **params) -> list[str]:
 @pytest.fixture
 def world():
     return {
-        "raindrop": make_org(name="济南市市中区雨滴公益服务中心", division_code="370103014",
-                             fields="children;youth"),
-        "spina": make_org(name="成都高新区推动力公益发展中心", division_code="510107019",
-                          fields="disability"),
-        "ymca": make_org(name="上海基督教青年会", org_type="social_group",
-                         registration_kind="registered", division_code="310101",
-                         fields="youth;elderly"),
-        "blue": make_org(name="七里山街道蓝马甲志愿服务队", registration_kind="filed",
-                         org_type="other", division_code="370103009", fields="community"),
+        "raindrop": make_org(
+            name="济南市市中区雨滴公益服务中心", division_code="370103014", fields="children;youth"
+        ),
+        "spina": make_org(
+            name="成都高新区推动力公益发展中心", division_code="510107019", fields="disability"
+        ),
+        "ymca": make_org(
+            name="上海基督教青年会",
+            org_type="social_group",
+            registration_kind="registered",
+            division_code="310101",
+            fields="youth;elderly",
+        ),
+        "blue": make_org(
+            name="七里山街道蓝马甲志愿服务队",
+            registration_kind="filed",
+            org_type="other",
+            division_code="370103009",
+            fields="community",
+        ),
     }
 
 
 @pytest.mark.smoke
-@pytest.mark.parametrize(("q", "expected"), [
-    ("雨滴", ["济南市市中区雨滴公益服务中心"]),
-    ("雨", ["济南市市中区雨滴公益服务中心"]),
-    ("推动力公益", ["成都高新区推动力公益发展中心"]),
-    ("青年会", ["上海基督教青年会"]),
-    ("yudi", ["济南市市中区雨滴公益服务中心"]),
-    ("YuDi", ["济南市市中区雨滴公益服务中心"]),
-    ("tuidongli", ["成都高新区推动力公益发展中心"]),
-    ("ydgy", ["济南市市中区雨滴公益服务中心"]),
-    ("sh", ["上海基督教青年会"]),
-    ("lmj", ["七里山街道蓝马甲志愿服务队"]),
-    ("不存在的名字", []),
-])
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("雨滴", ["济南市市中区雨滴公益服务中心"]),
+        ("雨", ["济南市市中区雨滴公益服务中心"]),
+        ("推动力公益", ["成都高新区推动力公益发展中心"]),
+        ("青年会", ["上海基督教青年会"]),
+        ("yudi", ["济南市市中区雨滴公益服务中心"]),
+        ("YuDi", ["济南市市中区雨滴公益服务中心"]),
+        ("tuidongli", ["成都高新区推动力公益发展中心"]),
+        ("ydgy", ["济南市市中区雨滴公益服务中心"]),
+        ("sh", ["上海基督教青年会"]),
+        ("lmj", ["七里山街道蓝马甲志愿服务队"]),
+        ("不存在的名字", []),
+    ],
+)
 def test_search_by_fragment_pinyin_and_initials(client, world, q, expected):
     assert names(client, q=q) == expected
 
@@ -72,8 +86,9 @@ def test_filters_and_division_includes_everything_under_it(client, world):
 
 def test_status_filter_and_preparing_not_public(client, world):
     official = SystemActor("t")
-    organization_transition(actor=official, organization=world["ymca"], action="suspend",
-                            reason="整改")
+    organization_transition(
+        actor=official, organization=world["ymca"], action="suspend", reason="整改"
+    )
     assert names(client, status="suspended") == [world["ymca"].name]
 
 
@@ -104,12 +119,16 @@ def _query_count(client, url: str) -> int:
 def test_directory_runs_a_fixed_number_of_queries(client):
     umbrella = make_org(org_type="social_group", registration_kind="registered")
     for i in range(3):
-        make_org(name=f"少量{i}", registration_kind="attached", uscc="",
-                 umbrella_uscc=umbrella.uscc)
+        make_org(
+            name=f"少量{i}", registration_kind="attached", uscc="", umbrella_uscc=umbrella.uscc
+        )
     few = _query_count(client, "/organizations/")
     for i in range(30):
-        make_org(name=f"大量{i}", registration_kind="attached" if i % 2 else "direct",
-                 **({"uscc": "", "umbrella_uscc": umbrella.uscc} if i % 2 else {}))
+        make_org(
+            name=f"大量{i}",
+            registration_kind="attached" if i % 2 else "direct",
+            **({"uscc": "", "umbrella_uscc": umbrella.uscc} if i % 2 else {}),
+        )
     many = _query_count(client, "/organizations/")
     assert few == many
     assert many <= 4
@@ -120,8 +139,9 @@ def test_detail_page_runs_a_fixed_number_of_queries(client):
     make_org(name="挂靠一", registration_kind="attached", uscc="", umbrella_uscc=umbrella.uscc)
     few = _query_count(client, f"/organizations/{umbrella.pk}/")
     for i in range(20):
-        make_org(name=f"挂靠{i}号", registration_kind="attached", uscc="",
-                 umbrella_uscc=umbrella.uscc)
+        make_org(
+            name=f"挂靠{i}号", registration_kind="attached", uscc="", umbrella_uscc=umbrella.uscc
+        )
     assert _query_count(client, f"/organizations/{umbrella.pk}/") == few
 
 

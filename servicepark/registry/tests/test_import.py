@@ -22,18 +22,27 @@ HEADER = ",".join(COLUMNS)
 
 def row(**values: str) -> dict[str, str]:
     base = {
-        "uscc": valid_uscc("social_service_agency", "510107"), "filing_number": "",
-        "name": "成都市武侯区彩虹社区服务中心", "name_en": "Rainbow", "org_type": "social_service_agency",
-        "registration_kind": "direct", "division_code": "510107019", "address": "紫瑞北街8号",
-        "legal_representative": "张伟", "founded_on": "2016-05-01", "fields": "community;elderly",
-        "umbrella_uscc": "", "phone": "13812345678",
+        "uscc": valid_uscc("social_service_agency", "510107"),
+        "filing_number": "",
+        "name": "成都市武侯区彩虹社区服务中心",
+        "name_en": "Rainbow",
+        "org_type": "social_service_agency",
+        "registration_kind": "direct",
+        "division_code": "510107019",
+        "address": "紫瑞北街8号",
+        "legal_representative": "张伟",
+        "founded_on": "2016-05-01",
+        "fields": "community;elderly",
+        "umbrella_uscc": "",
+        "phone": "13812345678",
     }
     base.update(values)
     return base
 
 
-def write_csv(path: Path, rows: list[dict[str, str]], *, encoding: str = "utf-8",
-              header: str = HEADER) -> Path:
+def write_csv(
+    path: Path, rows: list[dict[str, str]], *, encoding: str = "utf-8", header: str = HEADER
+) -> Path:
     out = io.StringIO()
     out.write(header + "\n")
     writer = csv.writer(out, lineterminator="\n")
@@ -48,8 +57,18 @@ def run_import(path: Path, tmp_path: Path, *args: str) -> tuple[int, list[dict[s
     errors = tmp_path / "errors.csv"
     out, err = io.StringIO(), io.StringIO()
     with pytest.raises(SystemExit) as exit_info:
-        call_command("import_data", "organizations", str(path), "--errors", str(errors),
-                     "--lang", "en", *args, stdout=out, stderr=err)
+        call_command(
+            "import_data",
+            "organizations",
+            str(path),
+            "--errors",
+            str(errors),
+            "--lang",
+            "en",
+            *args,
+            stdout=out,
+            stderr=err,
+        )
     report = list(csv.DictReader(errors.open(encoding="utf-8"))) if errors.exists() else []
     return int(exit_info.value.code or 0), report, out.getvalue() + err.getvalue()
 
@@ -60,9 +79,17 @@ def codes(report: list[dict[str, str]]) -> set[tuple[str, str, str]]:
 
 @pytest.mark.smoke
 def test_clean_file_is_stored_with_search_keys_and_audit(tmp_path):
-    rows = [row(), row(uscc=valid_uscc("social_group", "370103"), org_type="social_group",
-                       registration_kind="registered", division_code="370103",
-                       name="济南市市中区雨滴公益服务中心", phone="0531-86012345")]
+    rows = [
+        row(),
+        row(
+            uscc=valid_uscc("social_group", "370103"),
+            org_type="social_group",
+            registration_kind="registered",
+            division_code="370103",
+            name="济南市市中区雨滴公益服务中心",
+            phone="0531-86012345",
+        ),
+    ]
     code, report, out = run_import(write_csv(tmp_path / "a.csv", rows), tmp_path)
     assert code == 0, out
     assert report == []
@@ -79,8 +106,9 @@ def test_clean_file_is_stored_with_search_keys_and_audit(tmp_path):
 @pytest.mark.smoke
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
 def test_encodings_are_detected(tmp_path, encoding):
-    path = write_csv(tmp_path / "enc.csv", [row(name="北京市西城区希望社会工作事务所")],
-                     encoding=encoding)
+    path = write_csv(
+        tmp_path / "enc.csv", [row(name="北京市西城区希望社会工作事务所")], encoding=encoding
+    )
     code, report, out = run_import(path, tmp_path)
     assert code == 0, (out, report)
     assert Organization.objects.filter(name="北京市西城区希望社会工作事务所").exists()
@@ -97,8 +125,18 @@ def test_invalid_rows_are_reported_with_line_numbers_and_valid_rows_stored(tmp_p
     mismatch = row(uscc=valid_uscc("foundation", "510107"), name="类型不符中心")
     long_name = row(uscc=valid_uscc(), name="长" * 10_000)
     bad_phone = row(uscc=valid_uscc(), phone="12345", name="电话中心")
-    rows = [good, future, bad_division, lowercase, spaced, company, letters, mismatch,
-            long_name, bad_phone]
+    rows = [
+        good,
+        future,
+        bad_division,
+        lowercase,
+        spaced,
+        company,
+        letters,
+        mismatch,
+        long_name,
+        bad_phone,
+    ]
     code, report, out = run_import(write_csv(tmp_path / "bad.csv", rows), tmp_path)
     assert code == 1
     assert "1 stored" in out and "9 rejected" in out
@@ -122,26 +160,60 @@ def test_duplicates_within_file_and_against_registry(tmp_path):
     rows = [row(uscc=existing.uscc, name="重复登记"), dup_file, dict(dup_file, name="同码另名")]
     code, report, _ = run_import(write_csv(tmp_path / "dup.csv", rows), tmp_path)
     assert code == 1
-    assert codes(report) == {("2", "uscc", "duplicate_in_registry"),
-                             ("4", "uscc", "duplicate_in_file")}
+    assert codes(report) == {
+        ("2", "uscc", "duplicate_in_registry"),
+        ("4", "uscc", "duplicate_in_file"),
+    }
     assert Organization.objects.get(uscc=existing.uscc).name == existing.name
 
 
 def test_filed_and_attached_identity_rules(tmp_path):
     umbrella_uscc = valid_uscc("social_group", "110102")
     rows = [
-        row(uscc=umbrella_uscc, org_type="social_group", registration_kind="registered",
-            division_code="110102", name="北京市西城区社会工作协会"),
-        row(uscc="", registration_kind="attached", umbrella_uscc=umbrella_uscc,
-            division_code="110102009", name="悦群社会工作事务所"),
-        row(uscc="", registration_kind="attached", umbrella_uscc=umbrella_uscc,
-            division_code="110102009", name="悦群社会工作事务所"),
-        row(uscc="", registration_kind="filed", filing_number="普民备〔2006〕015号",
-            org_type="other", division_code="310107015", name="长寿路街道睦邻互助会"),
-        row(uscc="", registration_kind="filed", filing_number="", org_type="other",
-            division_code="310107015", name="没有备案号"),
-        row(uscc="", registration_kind="attached", filing_number="", name="挂靠到备案组织",
-            umbrella_uscc=""),
+        row(
+            uscc=umbrella_uscc,
+            org_type="social_group",
+            registration_kind="registered",
+            division_code="110102",
+            name="北京市西城区社会工作协会",
+        ),
+        row(
+            uscc="",
+            registration_kind="attached",
+            umbrella_uscc=umbrella_uscc,
+            division_code="110102009",
+            name="悦群社会工作事务所",
+        ),
+        row(
+            uscc="",
+            registration_kind="attached",
+            umbrella_uscc=umbrella_uscc,
+            division_code="110102009",
+            name="悦群社会工作事务所",
+        ),
+        row(
+            uscc="",
+            registration_kind="filed",
+            filing_number="普民备〔2006〕015号",
+            org_type="other",
+            division_code="310107015",
+            name="长寿路街道睦邻互助会",
+        ),
+        row(
+            uscc="",
+            registration_kind="filed",
+            filing_number="",
+            org_type="other",
+            division_code="310107015",
+            name="没有备案号",
+        ),
+        row(
+            uscc="",
+            registration_kind="attached",
+            filing_number="",
+            name="挂靠到备案组织",
+            umbrella_uscc="",
+        ),
         row(uscc="", registration_kind="direct", name="缺少信用代码"),
     ]
     code, report, _ = run_import(write_csv(tmp_path / "kinds.csv", rows), tmp_path)
@@ -173,17 +245,20 @@ def test_umbrella_unknown(tmp_path):
     assert codes(report) == {("2", "umbrella_uscc", "umbrella_not_found")}
 
 
-@pytest.mark.parametrize(("content", "needle"), [
-    (b"", "empty"),
-    (b"\n\n  \n", "empty"),
-    ((HEADER + "\n").encode(), "no data rows"),
-    (("uscc,name\n" + "x,y\n").encode(), "missing columns"),
-    ((HEADER + ",extra\n").encode(), "unexpected columns: extra"),
-    ((HEADER + ",name\n").encode(), "repeated columns: name"),
-    (b"\xff\xfeu\x00s\x00", "UTF-16"),
-    (b"\xd0\xcf\x11\xe0" + b"\x00" * 100, ".xls"),
-    (HEADER.encode() + b"\n" + "好".encode("utf-8") + b"\x80\x80\x80\xff\xfe\n", "line 2"),
-])
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [
+        (b"", "empty"),
+        (b"\n\n  \n", "empty"),
+        ((HEADER + "\n").encode(), "no data rows"),
+        (("uscc,name\n" + "x,y\n").encode(), "missing columns"),
+        ((HEADER + ",extra\n").encode(), "unexpected columns: extra"),
+        ((HEADER + ",name\n").encode(), "repeated columns: name"),
+        (b"\xff\xfeu\x00s\x00", "UTF-16"),
+        (b"\xd0\xcf\x11\xe0" + b"\x00" * 100, ".xls"),
+        (HEADER.encode() + b"\n" + "好".encode() + b"\x80\x80\x80\xff\xfe\n", "line 2"),
+    ],
+)
 def test_unusable_files_store_nothing_and_say_why(tmp_path, content, needle):
     before = make_org()
     path = tmp_path / "bad.csv"
@@ -224,7 +299,7 @@ def test_xlsx_import_with_typed_cells(tmp_path):
     ws.append(list(COLUMNS))
     good = row()
     values = [good[c] for c in COLUMNS]
-    values[COLUMNS.index("founded_on")] = dt.datetime(2016, 5, 1)
+    values[COLUMNS.index("founded_on")] = dt.datetime(2016, 5, 1)  # noqa: DTZ001 (a naive Excel date cell)
     values[COLUMNS.index("phone")] = 13812345678
     ws.append(values)
     ws.append([""] * len(COLUMNS))  # a blank line is skipped, not an error
@@ -293,10 +368,18 @@ def test_memory_of_a_batch_is_released_between_batches(tmp_path, monkeypatch):
     monkeypatch.setattr(importing, "BATCH", 7)
     rows = [row(uscc=valid_uscc(), name=f"批量中心{i}") for i in range(50)]
     umbrella_uscc = valid_uscc("social_group", "510107")
-    rows.insert(20, row(uscc=umbrella_uscc, org_type="social_group",
-                        registration_kind="registered", name="伞形协会"))
-    rows.insert(21, row(uscc="", registration_kind="attached", umbrella_uscc=umbrella_uscc,
-                        name="同批挂靠"))
+    rows.insert(
+        20,
+        row(
+            uscc=umbrella_uscc,
+            org_type="social_group",
+            registration_kind="registered",
+            name="伞形协会",
+        ),
+    )
+    rows.insert(
+        21, row(uscc="", registration_kind="attached", umbrella_uscc=umbrella_uscc, name="同批挂靠")
+    )
     code, report, _ = run_import(write_csv(tmp_path / "many.csv", rows), tmp_path)
     assert code == 0, report
     assert Organization.objects.count() == 52

@@ -8,8 +8,7 @@ from servicepark.registry.uscc import UsccError, gb11714_check_char, make_uscc, 
 
 pytestmark = pytest.mark.smoke
 
-VALID = make_uscc(org_type="social_service_agency", division_code="510107",
-                  rng=random.Random(1))
+VALID = make_uscc(org_type="social_service_agency", division_code="510107", rng=random.Random(1))
 
 
 def test_generated_code_is_valid_for_its_type():
@@ -21,17 +20,20 @@ def test_gb11714_known_value():
     assert gb11714_check_char("60003734") == "1"
 
 
-@pytest.mark.parametrize(("value", "code"), [
-    (VALID.lower(), "uscc_lowercase"),
-    (VALID[:9] + " " + VALID[9:], "uscc_spaces"),
-    (" " + VALID, "uscc_spaces"),
-    (VALID[:-1], "uscc_length"),
-    (VALID[:10] + "I" + VALID[11:], "uscc_letters"),
-    (VALID[:10] + "O" + VALID[11:], "uscc_letters"),
-    (VALID[:10] + "Z" + VALID[11:], "uscc_letters"),
-    (VALID[:10] + "S" + VALID[11:], "uscc_letters"),
-    (VALID[:10] + "V" + VALID[11:], "uscc_letters"),
-])
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        (VALID.lower(), "uscc_lowercase"),
+        (VALID[:9] + " " + VALID[9:], "uscc_spaces"),
+        (" " + VALID, "uscc_spaces"),
+        (VALID[:-1], "uscc_length"),
+        (VALID[:10] + "I" + VALID[11:], "uscc_letters"),
+        (VALID[:10] + "O" + VALID[11:], "uscc_letters"),
+        (VALID[:10] + "Z" + VALID[11:], "uscc_letters"),
+        (VALID[:10] + "S" + VALID[11:], "uscc_letters"),
+        (VALID[:10] + "V" + VALID[11:], "uscc_letters"),
+    ],
+)
 def test_malformed_codes_are_named(value, code):
     with pytest.raises(UsccError) as err:
         validate_uscc(value)
@@ -71,8 +73,10 @@ def test_type_digit_must_match_org_type():
     assert "3" in err.value.message
 
 
-@given(st.sampled_from(["social_group", "social_service_agency", "foundation", "other"]),
-       st.integers(min_value=0, max_value=2**32))
+@given(
+    st.sampled_from(["social_group", "social_service_agency", "foundation", "other"]),
+    st.integers(min_value=0, max_value=2**32),
+)
 def test_every_generated_code_validates(org_type, seed):
     code = make_uscc(org_type=org_type, division_code="370103", rng=random.Random(seed))
     assert validate_uscc(code, org_type=org_type) == code

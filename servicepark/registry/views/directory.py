@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -36,15 +37,26 @@ def _filters(request: HttpRequest) -> tuple[DirectoryFilterForm, DirectoryFilter
 
 def directory(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
-    page = paginate(organization_list(user=request.user, filters=filters),
-                    page=request.GET.get("page"), per_page=20)
+    page = paginate(
+        organization_list(user=request.user, filters=filters),
+        page=request.GET.get("page"),
+        per_page=20,
+    )
     query = urlencode({k: v for k, v in filters.__dict__.items() if v})
     division_path = division_ancestors(filters.division) if filters.division else []
-    return render(request, "registry/directory.html", {
-        "form": form, "page": page, "query": query, "division_path": division_path,
-        "can_export": has_permission("organization.export", request.user)[0]
-        if request.user.is_authenticated else False,
-    })
+    return render(
+        request,
+        "registry/directory.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query,
+            "division_path": division_path,
+            "can_export": has_permission("organization.export", request.user)[0]
+            if request.user.is_authenticated
+            else False,
+        },
+    )
 
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -52,39 +64,70 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     is_official = user.is_authenticated and has_permission("organization.transition", user, org)[0]
     can_edit = user.is_authenticated and has_permission("organization.edit_profile", user, org)[0]
-    people = (Membership.objects.filter(organization=org, ended_on__isnull=True)
-              .select_related("person").order_by("role", "id")) if can_edit or is_official else []
-    history = audit_events_for_object(object_type="registry.organization", object_id=org.pk) \
-        if is_official or (user.is_authenticated and has_permission("audit.view", user, org)[0]) \
+    people = (
+        (
+            Membership.objects.filter(organization=org, ended_on__isnull=True)
+            .select_related("person")
+            .order_by("role", "id")
+        )
+        if can_edit or is_official
         else []
-    return render(request, "registry/detail.html", {
-        "org": org,
-        "division_path": division_ancestors(org.division_id),
-        "attached": list(organization_attached(org)[:200]),
-        "actions": ORGANIZATION_STATUS.available(org) if is_official else [],
-        "transition_form": TransitionForm(),
-        "can_edit": can_edit,
-        "people": people,
-        "history": history,
-    })
+    )
+    history = (
+        audit_events_for_object(object_type="registry.organization", object_id=org.pk)
+        if is_official or (user.is_authenticated and has_permission("audit.view", user, org)[0])
+        else []
+    )
+    return render(
+        request,
+        "registry/detail.html",
+        {
+            "org": org,
+            "division_path": division_ancestors(org.division_id),
+            "attached": list(organization_attached(org)[:200]),
+            "actions": ORGANIZATION_STATUS.available(org) if is_official else [],
+            "transition_form": TransitionForm(),
+            "can_edit": can_edit,
+            "people": people,
+            "history": history,
+        },
+    )
 
 
-def export(request: HttpRequest, fmt: str) -> HttpResponse:
+@login_required
+def export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpResponse:
     allowed, reason = has_permission("organization.export", request.user)
     if not allowed:
         raise PermissionDenied(reason)
     _, filters = _filters(request)
     orgs = organization_list(user=request.user, filters=filters).only(
-        "uscc", "filing_number", "name", "name_en", "org_type", "registration_kind",
-        "division_id", "division__name", "status", "legal_representative", "address",
-        "founded_on", "fields", "umbrella_id", "umbrella__name", "phone")[:EXPORT_LIMIT]
+        "uscc",
+        "filing_number",
+        "name",
+        "name_en",
+        "org_type",
+        "registration_kind",
+        "division_id",
+        "division__name",
+        "status",
+        "legal_representative",
+        "address",
+        "founded_on",
+        "fields",
+        "umbrella_id",
+        "umbrella__name",
+        "phone",
+    )[:EXPORT_LIMIT]
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response: HttpResponse | StreamingHttpResponse
     if fmt == "xlsx":
         response = HttpResponse(
             build_xlsx(orgs.iterator(chunk_size=2000)),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
     else:
-        response = StreamingHttpResponse(stream_csv(orgs.iterator(chunk_size=2000)),
-                                         content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(
+            stream_csv(orgs.iterator(chunk_size=2000)), content_type="text/csv; charset=utf-8"
+        )
     response["Content-Disposition"] = f'attachment; filename="organizations-{stamp}.{fmt}"'
     return response

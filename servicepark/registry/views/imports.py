@@ -24,21 +24,28 @@ def upload(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            job = import_job_submit(actor=request.user, upload=form.cleaned_data["file"],
-                                    dry_run=form.cleaned_data["dry_run"],
-                                    all_or_nothing=form.cleaned_data["all_or_nothing"])
+            job = import_job_submit(
+                actor=request.user,
+                upload=form.cleaned_data["file"],
+                dry_run=form.cleaned_data["dry_run"],
+                all_or_nothing=form.cleaned_data["all_or_nothing"],
+            )
         except ValidationError as exc:
             form.add_error("file", exc)
         else:
             return redirect("registry:import_job", job.pk)
-    return render(request, "registry/import.html", {
-        "form": form, "columns": ",".join(COLUMNS), "jobs": import_job_list(user=request.user)})
+    return render(
+        request,
+        "registry/import.html",
+        {"form": form, "columns": ",".join(COLUMNS), "jobs": import_job_list(user=request.user)},
+    )
 
 
 @login_required
 def job(request: HttpRequest, pk: int) -> HttpResponse:
     item = import_job_get_for(user=request.user, pk=pk)
-    template = "registry/_import_progress.html" if request.htmx else "registry/import_job.html"
+    is_htmx = bool(getattr(request, "htmx", False))
+    template = "registry/_import_progress.html" if is_htmx else "registry/import_job.html"
     return render(request, template, {"job": item})
 
 
@@ -52,5 +59,3 @@ def job_errors(request: HttpRequest, pk: int) -> FileResponse:
     response = FileResponse(iter([body]), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{item.pk}-errors.csv"'
     return response
-
-

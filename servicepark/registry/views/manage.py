@@ -26,6 +26,16 @@ from servicepark.registry.services.organizations import (
     organization_update_profile,
 )
 
+# The form cannot call a field "fields" (Form.fields is the field dictionary).
+FORM_FIELDS = "fields_of_service"
+
+
+def _to_service(data: dict[str, Any]) -> dict[str, Any]:
+    out = dict(data)
+    if FORM_FIELDS in out:
+        out["fields"] = out.pop(FORM_FIELDS)
+    return out
+
 
 def add_service_errors(form: Any, exc: ValidationError) -> None:
     """Show a service's ValidationError on the form, by field where the form has it."""
@@ -34,6 +44,8 @@ def add_service_errors(form: Any, exc: ValidationError) -> None:
             target = field if field in form.fields else None
             if field == "division":
                 target = "division_code" if "division_code" in form.fields else None
+            elif field == "fields":
+                target = FORM_FIELDS
             for message in errors:
                 form.add_error(target, message)
     else:
@@ -49,7 +61,7 @@ def create(request: HttpRequest) -> HttpResponse:
     form = OrganizationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            org = organization_create(actor=request.user, data=form.cleaned_data)
+            org = organization_create(actor=request.user, data=_to_service(form.cleaned_data))
         except PermissionDenied as exc:
             form.add_error("division_code", str(exc))
         except ValidationError as exc:
@@ -57,7 +69,9 @@ def create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The organization was registered."))
             return redirect("registry:detail", org.pk)
-    return render(request, "registry/form.html", {"form": form, "title": _("Register an organization")})
+    return render(
+        request, "registry/form.html", {"form": form, "title": _("Register an organization")}
+    )
 
 
 @login_required
@@ -66,27 +80,38 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     allowed, reason = has_permission("organization.edit_profile", request.user, org)
     if not allowed:
         raise PermissionDenied(reason)
-    initial = {f: getattr(org, f) for f in ProfileForm.base_fields if f != "fields"}
-    initial["fields"] = org.field_codes
+    initial = {f: getattr(org, f) for f in ProfileForm.base_fields if f != FORM_FIELDS}
+    initial[FORM_FIELDS] = org.field_codes
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        changes = {k: v for k, v in form.cleaned_data.items() if k in form.changed_data}
+        changes = _to_service(
+            {k: v for k, v in form.cleaned_data.items() if k in form.changed_data}
+        )
         try:
-            _org, change = organization_update_profile(actor=request.user, organization=org,
-                                                       changes=changes)
+            _org, change = organization_update_profile(
+                actor=request.user, organization=org, changes=changes
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             if change is not None:
-                messages.info(request, _("Changes to registered particulars were sent to the "
-                                         "registrar for approval."))
+                messages.info(
+                    request,
+                    _("Changes to registered particulars were sent to the registrar for approval."),
+                )
             else:
                 messages.success(request, _("The profile was saved."))
             return redirect("registry:detail", org.pk)
-    return render(request, "registry/form.html", {
-        "form": form, "title": _("Edit profile: %(name)s") % {"name": org.name}, "org": org,
-        "legal_note": True,
-    })
+    return render(
+        request,
+        "registry/form.html",
+        {
+            "form": form,
+            "title": _("Edit profile: %(name)s") % {"name": org.name},
+            "org": org,
+            "legal_note": True,
+        },
+    )
 
 
 @login_required
@@ -98,9 +123,12 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("The request was incomplete."))
         return redirect("registry:detail", pk)
     try:
-        organization_transition(actor=request.user, organization=org,
-                                action=form.cleaned_data["action"],
-                                reason=form.cleaned_data["reason"])
+        organization_transition(
+            actor=request.user,
+            organization=org,
+            action=form.cleaned_data["action"],
+            reason=form.cleaned_data["reason"],
+        )
     except (ValidationError, PermissionDenied) as exc:
         text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
         messages.error(request, text)
@@ -113,8 +141,9 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
 def changes(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "pending")
     items = list(change_request_list(user=request.user, state=state)[:200])
-    return render(request, "registry/changes.html", {
-        "items": items, "state": state, "form": DecisionForm()})
+    return render(
+        request, "registry/changes.html", {"items": items, "state": state, "form": DecisionForm()}
+    )
 
 
 @login_required
@@ -124,9 +153,12 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     form = DecisionForm(request.POST)
     if form.is_valid():
         try:
-            change_request_decide(actor=request.user, change=change,
-                                  approve=form.cleaned_data["decision"] == "approve",
-                                  reason=form.cleaned_data["reason"])
+            change_request_decide(
+                actor=request.user,
+                change=change,
+                approve=form.cleaned_data["decision"] == "approve",
+                reason=form.cleaned_data["reason"],
+            )
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
         else:

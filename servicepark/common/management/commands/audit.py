@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
 from servicepark.common.audit import audit_verify
 from servicepark.common.models import AuditEvent
 
 
 class Command(BaseCommand):
-    help = "Audit trail tools. `verify` exits 0 when the chain is intact, 1 naming the first bad event."
+    help = "Audit trail tools. `verify`: exit 0 if intact, else 1 naming the first bad event."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["verify"])

@@ -25,6 +25,6 @@ class Command(BaseCommand):
         load_accounts(actor, orgs)
         load_people(actor, orgs)
         load_stories(actor, orgs)
-        self.stdout.write(self.style.SUCCESS("Demo loaded. Accounts (password %s):" % DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"Demo loaded. Accounts (password {DEMO_PASSWORD}):"))
         for username, display, _grants in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:<15} {display}")

@@ -36,8 +36,14 @@ class Command(BaseCommand):
         handler = StaticFilesHandler(get_wsgi_application())
         self.stdout.write(f"Serving on http://{options['host']}:{options['port']}/ (Ctrl+C stops)")
         try:
-            run(options["host"], options["port"], handler, ipv6=False, threading=True,
-                server_cls=WSGIServer)
+            run(
+                options["host"],
+                options["port"],
+                handler,
+                ipv6=False,
+                threading=True,
+                server_cls=WSGIServer,
+            )
         except KeyboardInterrupt:
             pass
         finally:

@@ -1,0 +1,284 @@
+"""Write docs/BENCHMARKS.md from one run's JSON results (called by scripts/run-bench.sh).
+
+    .venv/bin/python bench/report.py --results bench/results/<stamp> --command "..." \
+        --out docs/BENCHMARKS.md
+
+Everything in the report comes from the JSON files of that one run, except bench/findings.md
+(hand-written analysis of a run), which is appended verbatim when present.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import ROOT
+
+FINDINGS = ROOT / "bench" / "findings.md"
+KIND_TITLES = {
+    "fragment": "(a) Chinese name fragment, modest (2–4 chars)",
+    "common": "(a′) Chinese name fragment, common",
+    "uscc": "(b) USCC prefix (6–8 chars)",
+    "initials": "(c) pinyin initials (3–5 letters)",
+}
+
+
+def load(path: Path) -> dict[str, Any] | None:
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
+def yes(ok: bool) -> str:
+    return "**yes**" if ok else "**no**"
+
+
+def fmt_int(n: float) -> str:
+    return f"{n:,.0f}"
+
+
+def machine_section(m: dict[str, Any]) -> list[str]:
+    pg = m.get("postgresql", "")
+    pg_short = " ".join(pg.split()[:2]) if pg else "?"
+    settings = m.get("postgresql_settings", {})
+    pg_conf = ", ".join(f"{k}={v}" for k, v in settings.items())
+    return [
+        "## Machine",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| Date | {m['date']} |",
+        f"| CPU | {m['cpu_model']} × {m['nproc']} (nproc) |",
+        f"| Memory | {m['memory_gib']} GiB |",
+        f"| Kernel | {m['kernel']} |",
+        f"| PostgreSQL | {pg_short} ({pg_conf}) |",
+        f"| Python | {m['python']} |",
+        f"| Code | git {m.get('git_commit') or '?'} (plus any uncommitted changes at run time) |",
+        "",
+        "The PostgreSQL cluster is the throwaway one of `scripts/testdb.sh`: fsync, "
+        "synchronous_commit and full_page_writes are off, so neither figure includes waiting "
+        "for the disk. Client and server share the same cores.",
+        "",
+    ]
+
+
+def b1_section(large: dict[str, Any], small: dict[str, Any] | None) -> list[str]:
+    lines = [
+        "## B1 — bulk import against COPY",
+        "",
+        f"Generated file: {fmt_int(large['rows'])} organizations, "
+        f"{large['csv_bytes'] / 1e6:.0f} MB of UTF-8 CSV "
+        f"(generated in {large['generate_s']:.0f} s, not counted). Import command, as run:",
+        "",
+        f"    {large['import']['command']}",
+        "",
+        "It validates every row with the same rules as the web form (USCC checksums, phone "
+        "numbers, divisions, duplicates against the registry and within the file, umbrellas) "
+        "and stores into the real table with all its indexes, plus the audit trail. The COPY "
+        "baseline loads the same file into an unindexed table of 13 text columns "
+        "(`COPY … FROM STDIN (FORMAT csv, HEADER)` through psycopg).",
+        "",
+        "| Run | Rows | Import wall | Import rows/s | Import CPU (user+sys) | Peak RSS | "
+        "COPY wall | COPY rows/s | Ratio import/COPY |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for run in (large, small):
+        if run is None:
+            continue
+        imp = run["import"]
+        lines.append(
+            f"| {fmt_int(run['rows'])} rows | {fmt_int(run['database']['organizations'])} stored"
+            f" | {imp['wall_s']:.1f} s | {fmt_int(run['import_rows_per_s'])} "
+            f"| {imp['user_cpu_s'] + imp['sys_cpu_s']:.0f} s | {imp['peak_rss_mb']:.0f} MB "
+            f"| {run['copy']['wall_s']:.2f} s | {fmt_int(run['copy_rows_per_s'])} "
+            f"| {run['ratio']:.3f} |"
+        )
+    db = large["database"]
+    lines += [
+        "",
+        f"Goals at {fmt_int(large['rows'])} rows: ratio ≥ {large['goal_ratio']} — "
+        f"{yes(large['ratio_met'])} ({large['ratio']:.3f}); peak memory ≤ "
+        f"{large['goal_peak_rss_mb']} MB — {yes(large['rss_met'])} "
+        f"({large['import']['peak_rss_mb']:.0f} MB).",
+        "",
+        f"Command output: `{large['import']['stdout']}` (exit {large['import']['exit_code']}, "
+        f"{large['import_errors_reported']} rows in the error report). After the import: "
+        f"{fmt_int(db['registered_or_direct'])} registered/direct, {fmt_int(db['filed'])} filed, "
+        f"{fmt_int(db['attached'])} attached, {fmt_int(db['distinct_names'])} distinct names; "
+        f"table {db['table_size']}, indexes {db['indexes_size']}, "
+        f"{fmt_int(db['audit_events'])} audit events; ANALYZE took {db['analyze_s']:.1f} s "
+        "(not counted).",
+        "",
+    ]
+    return lines
+
+
+def _kind(run: dict[str, Any] | None, kind: str) -> dict[str, Any] | None:
+    if run is None:
+        return None
+    return next((k for k in run["kinds"] if k["kind"] == kind), None)
+
+
+def _pair(k: dict[str, Any] | None, part: str) -> str:
+    if k is None:
+        return "–"
+    return f"{k[part]['p50_ms']:.1f} / {k[part]['p95_ms']:.1f}"
+
+
+def b2_section(large: dict[str, Any], small: dict[str, Any] | None) -> list[str]:
+    big, little = large["label"], small["label"] if small else "?"
+    goal = large["goal_p95_ms"]
+    lines = [
+        "## B2 — directory search",
+        "",
+        "Server time of `GET /organizations/?q=…` as an anonymous visitor, through "
+        "`django.test.Client` (URL routing, middleware, the view, the selector's two queries — "
+        "a count capped at 10,001 and one page of 20 — and the template), with DEBUG off. "
+        "The *selector* columns time `organization_list()` + `paginate()` + `list()` alone, "
+        "i.e. the database part. Queries are drawn from the imported data with a fixed seed; "
+        "each kind is warmed up with other queries of the same kind, then every measured query "
+        "runs once (the *common* kind cycles through five fragments). Fragments of kind (a) "
+        "are town or county names, kept when they match 1–2,000 rows. Times in ms, "
+        "p50 / p95.",
+        "",
+        f"| Kind | Measured (distinct) | Matches at {big}: median [min–max] | "
+        f"Page {little} | Page {big} | p95 {big} ÷ p95 {little} | "
+        f"Selector {little} | Selector {big} | p95 ≤ {goal:.0f} ms | ratio ≤ 2 |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|:-:|:-:|",
+    ]
+    verdicts = []
+    for kind, title in KIND_TITLES.items():
+        k, s = _kind(large, kind), _kind(small, kind)
+        if k is None:
+            continue
+        m = k["matches"]
+        top = "10,000+" if m["max"] > 10_000 else fmt_int(m["max"])
+        ratio = k["page"]["p95_ms"] / s["page"]["p95_ms"] if s else float("nan")
+        p95_ok = k["page"]["p95_ms"] <= goal
+        ratio_ok = ratio <= 2
+        verdicts.append((title, k["page"]["p95_ms"], p95_ok, ratio, ratio_ok))
+        median = "10,000+" if m["median"] > 10_000 else fmt_int(m["median"])
+        lines.append(
+            f"| {title} | {k['repetitions']} ({k['distinct_queries']}) "
+            f"| {median} [{fmt_int(m['min'])}–{top}] | {_pair(s, 'page')} | {_pair(k, 'page')} "
+            f"| {ratio:.2f} | {_pair(s, 'selector')} | {_pair(k, 'selector')} "
+            f"| {yes(p95_ok)} | {yes(ratio_ok)} |"
+        )
+    lines += ["", "Example queries at " + big + ":", ""]
+    for kind, title in KIND_TITLES.items():
+        k = _kind(large, kind)
+        if k:
+            examples = ", ".join(f"`{q}`" for q in k["examples"][:6])
+            slow = k["slowest_query"]
+            lines.append(f"- {title}: {examples}; slowest `{slow['q']}` ({slow['ms']:.0f} ms)")
+    lines += ["", f"### SQL and plans at {big}", ""]
+    lines.append(
+        "Each page runs the queries below (for the median query of each kind; the time is "
+        "the database round trip as Django measured it). EXPLAIN (ANALYZE, BUFFERS) follows "
+        "for the count and page queries of the median and the slowest query of each kind."
+    )
+    lines.append("")
+    for kind, title in KIND_TITLES.items():
+        k = _kind(large, kind)
+        if k is None:
+            continue
+        total = sum(x["ms"] for x in k["page_sql"])
+        lines.append(
+            f"- {title}, `{k['median_query']}`: {len(k['page_sql'])} queries, "
+            f"{total:.1f} ms in the database"
+        )
+    lines.append("")
+    for kind, title in KIND_TITLES.items():
+        k = _kind(large, kind)
+        if k is None:
+            continue
+        for which in ("median", "slowest"):
+            q = k["median_query"] if which == "median" else k["slowest_query"]["q"]
+            lines += [f"<details><summary>{title} — {which} query <code>{q}</code></summary>", ""]
+            for plan in k["explain"][which]:
+                lines += ["```sql", plan["sql"], "```", "```", plan["plan"], "```", ""]
+            lines += ["</details>", ""]
+    return lines
+
+
+def summary_section(
+    b1: dict[str, Any] | None, b2_large: dict[str, Any] | None, b2_small: dict[str, Any] | None
+) -> list[str]:
+    lines = ["## Summary", "", "| Goal | Target | Measured | Met |", "|---|---|---|:-:|"]
+    if b1:
+        lines.append(
+            f"| B1 import throughput ÷ COPY throughput ({fmt_int(b1['rows'])} rows) "
+            f"| ≥ {b1['goal_ratio']} | {b1['ratio']:.3f} ({fmt_int(b1['import_rows_per_s'])} vs "
+            f"{fmt_int(b1['copy_rows_per_s'])} rows/s) | {yes(b1['ratio_met'])} |"
+        )
+        lines.append(
+            f"| B1 peak memory of the import process | ≤ {b1['goal_peak_rss_mb']} MB "
+            f"| {b1['import']['peak_rss_mb']:.0f} MB | {yes(b1['rss_met'])} |"
+        )
+    if b2_large:
+        goal = b2_large["goal_p95_ms"]
+        for kind, title in KIND_TITLES.items():
+            k, s = _kind(b2_large, kind), _kind(b2_small, kind)
+            if k is None:
+                continue
+            p95 = k["page"]["p95_ms"]
+            lines.append(
+                f"| B2 {title}: page p95 at {b2_large['label']} | ≤ {goal:.0f} ms "
+                f"| {p95:.1f} ms | {yes(p95 <= goal)} |"
+            )
+            if s and b2_small:
+                ratio = p95 / s["page"]["p95_ms"]
+                lines.append(
+                    f"| B2 {title}: p95 {b2_large['label']} ÷ p95 {b2_small['label']}"
+                    f" | ≤ 2 | {ratio:.2f} | {yes(ratio <= 2)} |"
+                )
+    lines.append("")
+    return lines
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--results", type=Path, required=True)
+    parser.add_argument("--command", default="scripts/run-bench.sh")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "BENCHMARKS.md")
+    args = parser.parse_args()
+    b1 = load(args.results / "b1_import_large.json")
+    b1_small = load(args.results / "b1_import_small.json")
+    b2 = load(args.results / "b2_search_large.json")
+    b2_small = load(args.results / "b2_search_small.json")
+    if b1 is None or b2 is None:
+        print(f"report: results missing in {args.results}", file=sys.stderr)
+        return 1
+    try:
+        results_dir = args.results.resolve().relative_to(ROOT)
+    except ValueError:
+        results_dir = args.results
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Generated by `scripts/run-bench.sh` (`make bench`) on {b1['machine']['date']}; "
+        f"all figures below come from that one run. Raw JSON: `{results_dir}/` "
+        "(git-ignored).",
+        "",
+        "Command:",
+        "",
+        f"    {args.command}",
+        "",
+    ]
+    lines += summary_section(b1, b2, b2_small)
+    lines += machine_section(b1["machine"])
+    lines += b1_section(b1, b1_small)
+    lines += b2_section(b2, b2_small)
+    if FINDINGS.is_file():
+        lines += [FINDINGS.read_text(encoding="utf-8").rstrip(), ""]
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text("\n".join(lines), encoding="utf-8")
+    print(f"report: wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

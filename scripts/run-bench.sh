@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# run-bench.sh — the benchmarks behind docs/BENCHMARKS.md (`make bench`).
+#
+#   B1  bulk import of BENCH_ROWS generated organizations with `servicepark import`, against a
+#       plain COPY of the same CSV file (throughput ratio, peak memory);
+#   B2  directory search latency at BENCH_ROWS and at BENCH_SMALL_ROWS organizations.
+#
+# Each size gets its own throwaway PostgreSQL cluster (scripts/testdb.sh), stopped on exit.
+# Raw JSON goes to bench/results/<UTC timestamp>/ (git-ignored); the report to
+# docs/BENCHMARKS.md.
+#
+# Environment: BENCH_ROWS (default 1000000), BENCH_SMALL_ROWS (10000), BENCH_REPS (60).
+# A quick check: BENCH_ROWS=20000 scripts/run-bench.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+export DJANGO_SETTINGS_MODULE=config.settings.local
+ROWS=${BENCH_ROWS:-1000000}
+SMALL=${BENCH_SMALL_ROWS:-10000}
+export BENCH_REPS=${BENCH_REPS:-60}
+
+label() {  # 1000000 -> 1M, 10000 -> 10k
+  local n=$1
+  if ((n >= 1000000 && n % 1000000 == 0)); then echo "$((n / 1000000))M"
+  elif ((n >= 1000 && n % 1000 == 0)); then echo "$((n / 1000))k"
+  else echo "$n"; fi
+}
+step() { printf '\n== %s\n' "$*" >&2; }
+
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+OUT=bench/results/$STAMP
+mkdir -p "$OUT"
+WORK=$(mktemp -d /tmp/servicepark-bench-XXXXXX)
+PGDIR=""
+stop_cluster() {
+  if [ -n "$PGDIR" ]; then
+    scripts/testdb.sh stop "$PGDIR" >/dev/null 2>&1 || true
+    PGDIR=""
+  fi
+}
+cleanup() { stop_cluster; rm -rf -- "$WORK"; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+start_cluster() {
+  PGDIR=$(mktemp -d /tmp/servicepark-pg-XXXXXX)
+  DATABASE_URL=$(scripts/testdb.sh start "$PGDIR")
+  export DATABASE_URL
+  $BIN/servicepark migrate --no-input -v0
+}
+
+# One size: fresh cluster, B1 import (which also loads the data), B2 search, stop.
+run_size() {
+  local rows=$1 name=$2
+  step "cluster for $(label "$rows") organizations"
+  start_cluster
+  step "B1 import of $(label "$rows") organizations"
+  $BIN/python bench/b1_import.py --rows "$rows" --workdir "$WORK" --out "$OUT/b1_import_$name.json"
+  step "B2 search at $(label "$rows") organizations"
+  $BIN/python bench/b2_search.py --label "$(label "$rows")" --out "$OUT/b2_search_$name.json"
+  stop_cluster
+}
+
+COMMAND="BENCH_ROWS=$ROWS BENCH_SMALL_ROWS=$SMALL BENCH_REPS=$BENCH_REPS scripts/run-bench.sh"
+step "$COMMAND  (results in $OUT)"
+run_size "$ROWS" large
+run_size "$SMALL" small
+
+step "report"
+$BIN/python bench/report.py --results "$OUT" --command "$COMMAND" --out docs/BENCHMARKS.md
+ln -sfn "$STAMP" bench/results/latest
+echo "Wrote docs/BENCHMARKS.md (raw results: $OUT)"
