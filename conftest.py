@@ -8,6 +8,30 @@ import pytest
 
 from servicepark.common.actors import SystemActor
 
+# Reference data that migrations load and no test changes: transactional tests (live server,
+# concurrency) end with a flush of every table, which would otherwise empty them.
+KEEP_ON_FLUSH = frozenset({"geo_division"})
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from django.core.management.commands import flush
+
+    def sql_flush_keeping_reference_data(
+        style, connection, reset_sequences=True, allow_cascade=False
+    ):  # type: ignore[no-untyped-def]
+        tables = [
+            t
+            for t in connection.introspection.django_table_names(
+                only_existing=True, include_views=False
+            )
+            if t not in KEEP_ON_FLUSH
+        ]
+        return connection.ops.sql_flush(
+            style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+        )
+
+    flush.sql_flush = sql_flush_keeping_reference_data
+
 
 @pytest.fixture(autouse=True)
 def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:

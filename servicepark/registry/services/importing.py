@@ -206,7 +206,9 @@ class _Store:
             ids = [row[0] for row in cursor.fetchall()]
             raw = cursor.cursor
             sql = f"COPY {table} ({', '.join(self.COPY_COLUMNS)}) FROM STDIN"
-            with raw.copy(sql) as copy:
+            # The raw cursor bypasses Django's error translation; restore it so that a
+            # duplicate raises django.db.IntegrityError like every other write.
+            with connection.wrap_database_errors, raw.copy(sql) as copy:
                 for pk, rec in zip(ids, records, strict=True):
                     keys = name_keys(rec.name)
                     copy.write_row(

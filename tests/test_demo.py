@@ -1,0 +1,64 @@
+"""`servicepark demo` tells the seed cases and can be run again without changing anything."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from servicepark.accounts.models import User
+from servicepark.common.audit import audit_verify
+from servicepark.common.models import AuditEvent
+from servicepark.registry.models import ChangeRequest, Organization
+
+pytestmark = [pytest.mark.django_db, pytest.mark.smoke]
+
+ACCOUNTS = {
+    "official-sh",
+    "official-cd",
+    "official-jn",
+    "center-cd",
+    "center-jn",
+    "center-sh",
+    "purchaser-cd",
+    "expert1",
+    "expert2",
+    "expert3",
+    "ngo-spina",
+    "ngo-raindrop",
+    "assoc-xicheng",
+    "auditor",
+}
+
+
+def test_demo_loads_the_seed_cases_idempotently(client):
+    out = io.StringIO()
+    call_command("demo", stdout=out)
+    assert ACCOUNTS <= set(User.objects.values_list("username", flat=True))
+    for name in (
+        "成都高新区推动力公益发展中心",
+        "济南市市中区雨滴公益服务中心",
+        "上海基督教青年会",
+        "北京市西城区社会工作协会",
+        "七里山街道蓝马甲志愿服务队",
+        "北京协作者社会工作发展中心",
+    ):
+        assert Organization.objects.filter(name=name).exists(), name
+    changshoulu = Organization.objects.get(name="上海市普陀区长寿路街道社会组织服务中心")
+    assert changshoulu.division_id == "310107015"
+    association = Organization.objects.get(name="北京市西城区社会工作协会")
+    assert {"悦群社会工作事务所", "仁助社会工作事务所"} <= set(
+        association.attached.values_list("name", flat=True)
+    )
+    assert Organization.objects.count() >= 60
+    assert ChangeRequest.objects.filter(state="pending").exists()
+    for name in ("ngo-spina", "official-cd"):
+        assert name in out.getvalue()
+    counts = (Organization.objects.count(), User.objects.count(), AuditEvent.objects.count())
+    call_command("demo", stdout=io.StringIO())
+    assert (
+        Organization.objects.count(),
+        User.objects.count(),
+        AuditEvent.objects.count(),
+    ) == counts
+    assert audit_verify() is None
+    assert client.login(username="official-cd", password="demo-pass-2026")

@@ -1,0 +1,65 @@
+"""Production settings refuse to start with development defaults."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.smoke
+
+GOOD_KEY = "k" * 50
+
+
+def load_production(**env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("SERVICEPARK_")}
+    clean.update(env)
+    clean["DJANGO_SETTINGS_MODULE"] = "config.settings.production"
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); print('started')"],
+        env=clean,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_production_starts_with_a_real_key():
+    result = load_production(SERVICEPARK_SECRET_KEY=GOOD_KEY)
+    assert result.returncode == 0, result.stderr
+    assert "started" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({}, "SERVICEPARK_SECRET_KEY"),
+        ({"SERVICEPARK_SECRET_KEY": "insecure-local-only-key"}, "SERVICEPARK_SECRET_KEY"),
+        ({"SERVICEPARK_SECRET_KEY": GOOD_KEY, "SERVICEPARK_DEBUG": "1"}, "DEBUG"),
+        ({"SERVICEPARK_SECRET_KEY": GOOD_KEY, "SERVICEPARK_ALLOW_DEMO": "true"}, "Demo"),
+    ],
+)
+def test_production_refuses_defaults(env, message):
+    result = load_production(**env)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_demo_command_refuses_in_production():
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("SERVICEPARK_")}
+    clean.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "SERVICEPARK_SECRET_KEY": GOOD_KEY,
+            "DATABASE_URL": "sqlite:///:memory:",
+        }
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "servicepark.cli", "demo"],
+        env=clean,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "disabled" in result.stderr
