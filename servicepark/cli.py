@@ -1,7 +1,7 @@
 """The `servicepark` command: Django's management commands under the project's own name.
 
-`servicepark import …` and `servicepark export …` map to the `import_data` / `export_data`
-commands (`import` is a Python keyword); everything else is passed through unchanged.
+`servicepark import …` maps to the `import_data` command (`import` is a Python keyword) and
+`servicepark worker` to the task worker; everything else is passed through unchanged.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 
-ALIASES = {"import": "import_data", "export": "export_data", "worker": "db_worker"}
+ALIASES = {"import": "import_data", "worker": "db_worker"}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -24,6 +24,8 @@ def user_grants(user: Any) -> list[Grant]:
     """The user's grants, read once per user object (i.e. once per request)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return []
+    if getattr(user, "pk", None) is None:  # system actors hold no grants (and need none)
+        return []
     cached: list[Grant] | None = getattr(user, "_grants_cache", None)
     if cached is None:
         cached = list(Grant.objects.filter(user=user).select_related("organization"))

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
-
 from servicepark.accounts.models import User
-from servicepark.common.audit import audit_record
-from servicepark.registry.models import ChangeRequest, Membership, Organization, Person, Status
+from servicepark.registry.models import ChangeRequest, Membership, Organization, Status
 from servicepark.registry.services.organizations import (
     organization_transition,
     organization_update_profile,
 )
+from servicepark.registry.services.people import membership_add
 
 PEOPLE = [
     ("spina", "王晓明", "legal_representative", "13800280001"),
@@ -26,17 +24,8 @@ PEOPLE = [
 def load_people(actor: Any, orgs: dict[str, Organization]) -> None:
     for key, name, role, phone in PEOPLE:
         org = orgs[key]
-        if Membership.objects.filter(organization=org, person__name=name, role=role).exists():
-            continue
-        with transaction.atomic():
-            person, _ = Person.objects.get_or_create(name=name, phone=phone)
-            member = Membership.objects.create(person=person, organization=org, role=role)
-            audit_record(
-                actor=actor,
-                action="membership.create",
-                obj=member,
-                after={"person": name, "role": role, "organization": org.pk},
-            )
+        if not Membership.objects.filter(organization=org, person__name=name, role=role).exists():
+            membership_add(actor=actor, organization=org, name=name, role=role, phone=phone)
 
 
 def load_stories(actor: Any, orgs: dict[str, Organization]) -> None:

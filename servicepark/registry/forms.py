@@ -6,8 +6,9 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from servicepark.registry.models import Field, OrgType, RegistrationKind, Status
+from servicepark.registry.models import Field, Membership, OrgType, RegistrationKind, Status
 
 
 def _blank(choices: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
@@ -81,6 +82,13 @@ class ProfileForm(forms.Form):
         choices=Field.choices,
         widget=forms.CheckboxSelectMultiple,
     )
+
+
+class MembershipForm(forms.Form):
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=32)
+    started_on = forms.DateField(label=_("Since (YYYY-MM-DD)"), required=False)
 
 
 class TransitionForm(forms.Form):

@@ -12,6 +12,12 @@ urlpatterns = [
     path("organizations/<int:pk>/", directory.detail, name="detail"),
     path("organizations/<int:pk>/edit/", manage.edit, name="edit"),
     path("organizations/<int:pk>/status/", manage.transition, name="transition"),
+    path("organizations/<int:pk>/people/", manage.people_add, name="people_add"),
+    path(
+        "organizations/<int:pk>/people/<int:membership_id>/end/",
+        manage.people_end,
+        name="people_end",
+    ),
     path("registry/changes/", manage.changes, name="changes"),
     path("registry/changes/<int:pk>/decide/", manage.decide, name="decide"),
     path("registry/import/", imports.upload, name="import"),

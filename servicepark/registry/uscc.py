@@ -24,7 +24,9 @@ MESSAGES = {
     "uscc_spaces": _("The code must not contain spaces."),
     "uscc_lowercase": _("The code must use capital letters only."),
     "uscc_length": _("The code must have exactly 18 characters."),
-    "uscc_letters": _("The code may only use digits and the capitals A–Y without I, O, S, V, Z."),
+    "uscc_letters": _(
+        "The code may only use digits and capital letters other than I, O, S, V and Z."
+    ),
     "uscc_checksum": _("The last character (check character) does not match the rest of the code."),
     "uscc_org_check": _("The 17th character (organization-code check) does not match."),
     "uscc_authority": _("This is not a civil-affairs code: the first character must be 5."),

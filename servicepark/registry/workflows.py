@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from servicepark.common.workflows import Transition, Workflow
 from servicepark.registry.models.choices import LEGALLY_REGISTERED, RegistrationKind, Status
@@ -16,17 +16,20 @@ ACTIVE = frozenset({S.REGISTERED, S.FILED})
 
 def _needs_legal_registration(org: Any) -> str | None:
     if org.registration_kind not in LEGALLY_REGISTERED:
-        return _("Only registered or directly registered organizations can be registered.")
+        return gettext(
+            "Only organizations of the kinds “registered with a supervising unit” or “directly "
+            "registered” can be registered; file the others on record."
+        )
     if not org.uscc:
-        return _("A registered organization needs a USCC.")
+        return gettext("A registered organization needs a USCC.")
     return None
 
 
 def _needs_filing(org: Any) -> str | None:
     if org.registration_kind == RegistrationKind.FILED and not org.filing_number:
-        return _("A filed organization needs a filing number.")
+        return gettext("A filed organization needs a filing number.")
     if org.registration_kind in LEGALLY_REGISTERED:
-        return _("Legally registered organizations are registered, not filed.")
+        return gettext("Legally registered organizations are registered, not filed.")
     return None
 
 
@@ -41,7 +44,7 @@ ORGANIZATION_STATUS = Workflow(
     transitions=(
         Transition(
             "register",
-            _l("register"),
+            _("register"),
             frozenset({S.PREPARING}),
             S.REGISTERED,
             "organization.transition",
@@ -49,7 +52,7 @@ ORGANIZATION_STATUS = Workflow(
         ),
         Transition(
             "file",
-            _l("file on record"),
+            _("file on record"),
             frozenset({S.PREPARING}),
             S.FILED,
             "organization.transition",
@@ -57,7 +60,7 @@ ORGANIZATION_STATUS = Workflow(
         ),
         Transition(
             "suspend",
-            _l("suspend"),
+            _("suspend"),
             ACTIVE,
             S.SUSPENDED,
             "organization.transition",
@@ -65,7 +68,7 @@ ORGANIZATION_STATUS = Workflow(
         ),
         Transition(
             "reinstate",
-            _l("reinstate"),
+            _("reinstate"),
             frozenset({S.SUSPENDED}),
             _standing_state,
             "organization.transition",
@@ -73,7 +76,7 @@ ORGANIZATION_STATUS = Workflow(
         ),
         Transition(
             "deregister",
-            _l("deregister"),
+            _("deregister"),
             ACTIVE | {S.SUSPENDED},
             S.DEREGISTERED,
             "organization.transition",
@@ -81,7 +84,7 @@ ORGANIZATION_STATUS = Workflow(
         ),
         Transition(
             "revoke",
-            _l("revoke"),
+            _("revoke"),
             ACTIVE | {S.SUSPENDED},
             S.REVOKED,
             "organization.transition",

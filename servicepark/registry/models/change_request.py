@@ -44,4 +44,12 @@ class ChangeRequest(BaseModel):
     @property
     def rows(self) -> list[tuple[str, object, object]]:
         """(field, value before, requested value) for display."""
-        return [(k, (self.previous or {}).get(k), v) for k, v in self.changes.items()]
+        from servicepark.registry.models.organization import Organization
+
+        def label(name: str) -> str:
+            try:
+                return str(getattr(Organization._meta.get_field(name), "verbose_name", name))
+            except Exception:  # noqa: BLE001 - an old request may name a field since removed
+                return name
+
+        return [(label(k), (self.previous or {}).get(k), v) for k, v in self.changes.items()]

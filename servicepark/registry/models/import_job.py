@@ -32,6 +32,8 @@ class ImportJob(BaseModel):
     message = models.TextField(blank=True)
     errors_path = models.CharField(max_length=500, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The uploader's language: the background run writes its messages in it.
+    language = models.CharField(max_length=16, blank=True)
 
     class Meta:
         ordering = ["-id"]

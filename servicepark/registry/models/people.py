@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from servicepark.accounts.scoping_paths import ScopePaths
 from servicepark.common.models import BaseModel
@@ -12,7 +13,7 @@ from servicepark.common.models import BaseModel
 class Person(BaseModel):
     """Only what the registry needs: a name and a contact phone; no ID numbers."""
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     phone = models.CharField(_("phone"), max_length=32, blank=True, db_index=True)
     user = models.OneToOneField(
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="person"

@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -106,7 +106,8 @@ def import_job_submit(
         all_or_nothing=all_or_nothing,
     )
     job.state = ImportJob.State.QUEUED
-    job.save(update_fields=["state"])
+    job.language = translation.get_language() or settings.LANGUAGE_CODE
+    job.save(update_fields=["state", "language"])
     job_id = job.pk
     transaction.on_commit(lambda: run_import_job.enqueue(job_id))
     return job
@@ -115,6 +116,12 @@ def import_job_submit(
 @task()
 def run_import_job(job_id: int) -> None:
     job = ImportJob.objects.select_related("actor").get(pk=job_id)
+    with translation.override(job.language or settings.LANGUAGE_CODE):
+        _run(job)
+
+
+def _run(job: ImportJob) -> None:
+    job_id = job.pk
     ImportJob.objects.filter(pk=job_id).update(state=ImportJob.State.RUNNING)
     errors_path = Path(job.stored_path).with_suffix(".errors.csv")
 

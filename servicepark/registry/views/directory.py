@@ -15,7 +15,7 @@ from servicepark.common.permissions import has_permission
 from servicepark.common.selectors import audit_events_for_object
 from servicepark.geo.selectors import division_ancestors
 from servicepark.registry.exporting import build_xlsx, stream_csv
-from servicepark.registry.forms import DirectoryFilterForm, TransitionForm
+from servicepark.registry.forms import DirectoryFilterForm, MembershipForm, TransitionForm
 from servicepark.registry.models import Membership
 from servicepark.registry.selectors import (
     DirectoryFilters,
@@ -89,6 +89,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "transition_form": TransitionForm(),
             "can_edit": can_edit,
             "people": people,
+            "membership_form": MembershipForm() if can_edit else None,
             "history": history,
         },
     )

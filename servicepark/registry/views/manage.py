@@ -8,12 +8,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from servicepark.common.permissions import has_permission
-from servicepark.registry.forms import DecisionForm, OrganizationForm, ProfileForm, TransitionForm
+from servicepark.registry.forms import (
+    DecisionForm,
+    MembershipForm,
+    OrganizationForm,
+    ProfileForm,
+    TransitionForm,
+)
+from servicepark.registry.models import Membership
 from servicepark.registry.selectors import (
     change_request_get_for,
     change_request_list,
@@ -25,6 +32,7 @@ from servicepark.registry.services.organizations import (
     organization_transition,
     organization_update_profile,
 )
+from servicepark.registry.services.people import membership_add, membership_end
 
 # The form cannot call a field "fields" (Form.fields is the field dictionary).
 FORM_FIELDS = "fields_of_service"
@@ -67,7 +75,7 @@ def create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("The organization was registered."))
+            messages.success(request, _("The organization was added to the registry."))
             return redirect("registry:detail", org.pk)
     return render(
         request, "registry/form.html", {"form": form, "title": _("Register an organization")}
@@ -164,3 +172,36 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The decision was recorded."))
     return redirect("registry:changes")
+
+
+@login_required
+@require_POST
+def people_add(request: HttpRequest, pk: int) -> HttpResponse:
+    org = organization_get_for(user=request.user, pk=pk)
+    form = MembershipForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+        return redirect("registry:detail", pk)
+    try:
+        membership_add(actor=request.user, organization=org, **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except PermissionDenied as exc:
+        raise exc
+    else:
+        messages.success(request, _("The person was added."))
+    return redirect("registry:detail", pk)
+
+
+@login_required
+@require_POST
+def people_end(request: HttpRequest, pk: int, membership_id: int) -> HttpResponse:
+    org = organization_get_for(user=request.user, pk=pk)
+    membership = get_object_or_404(Membership, pk=membership_id, organization=org)
+    try:
+        membership_end(actor=request.user, membership=membership)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The role was ended."))
+    return redirect("registry:detail", pk)

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
@@ -36,8 +37,10 @@ class Command(BaseCommand):
         parser.add_argument("--lang", default=None, help="language of messages (zh-hans, en)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["lang"]:
-            translation.activate(options["lang"])
+        with translation.override(options["lang"] or settings.LANGUAGE_CODE):
+            self._import(options)
+
+    def _import(self, options: dict[str, Any]) -> None:
         actor: Any = SystemActor("cli")
         if options["as_user"]:
             actor = get_user_model().objects.filter(username=options["as_user"]).first()
