@@ -9,5 +9,6 @@ urlpatterns = [
     path("accounts/", include("servicepark.accounts.urls")),
     path("", include("servicepark.registry.urls")),
     path("audit/", include("servicepark.common.urls")),
+    path("geo/", include("servicepark.geo.urls")),
     path("api/v1/", api.urls),
 ]

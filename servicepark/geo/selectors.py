@@ -40,3 +40,18 @@ def division_code_set() -> frozenset[str]:
 
 def division_names(codes: set[str]) -> dict[str, str]:
     return dict(Division.objects.filter(code__in=codes).values_list("code", "name"))
+
+
+def division_picker_levels(code: str) -> dict[str, object]:
+    """For a picker showing `code`: one select per level (siblings, the chosen one marked) and
+    a last select with its children. Unknown codes show the province list."""
+    chain = division_ancestors(code) if code else []
+    levels = []
+    for node in chain:
+        siblings = list(
+            Division.objects.filter(parent_id=node.parent_id).only("code", "name", "parent_id")
+        )
+        levels.append({"parent": node.parent_id or "", "chosen": node.code, "options": siblings})
+    last = chain[-1].code if chain else None
+    children = list(Division.objects.filter(parent_id=last).only("code", "name", "parent_id"))
+    return {"code": last or "", "levels": levels, "children": children, "parent": last or ""}

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from servicepark.geo.widgets import DivisionPicker
 from servicepark.registry.models import Field, Membership, OrgType, RegistrationKind, Status
 
 
@@ -22,7 +23,9 @@ class DirectoryFilterForm(forms.Form):
         max_length=100,
         widget=forms.TextInput(attrs={"placeholder": _("Name fragment, pinyin, initials or USCC")}),
     )
-    division = forms.CharField(label=_("Division code"), required=False, max_length=9)
+    division = forms.CharField(
+        label=_("Division"), required=False, max_length=9, widget=DivisionPicker
+    )
     org_type = forms.ChoiceField(label=_("Type"), required=False, choices=_blank(OrgType.choices))
     kind = forms.ChoiceField(
         label=_("Registration kind"), required=False, choices=_blank(RegistrationKind.choices)
@@ -43,7 +46,7 @@ class OrganizationForm(forms.Form):
     uscc = forms.CharField(label=_("USCC"), required=False, max_length=18)
     filing_number = forms.CharField(label=_("Filing number"), required=False, max_length=64)
     umbrella_uscc = forms.CharField(label=_("Umbrella's USCC"), required=False, max_length=18)
-    division_code = forms.CharField(label=_("Division code"), max_length=9)
+    division_code = forms.CharField(label=_("Division"), max_length=9, widget=DivisionPicker)
     address = forms.CharField(label=_("Address"), required=False, max_length=200)
     legal_representative = forms.CharField(
         label=_("Legal representative"), required=False, max_length=50

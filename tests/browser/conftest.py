@@ -2,15 +2,18 @@
 
 No browser is ever downloaded: Chromium is launched from `executable_path`.
 
-Two things differ from the rest of the suite:
+Three things differ from the rest of the suite:
 
 * Playwright's sync API keeps an asyncio loop running in the test thread, which makes Django
   refuse ORM calls ("You cannot call this from an async context"). The tests and the live
   server do not share that loop, so the guard is switched off for this package.
-* `live_server` needs a transactional database, and Django empties *every* table after a
-  transactional test — including the division table that a data migration fills. The
-  `browser_db` fixture puts the divisions back before each test, and they are put back once
-  more after the last browser test, so whatever runs later still finds them.
+* `live_server` needs a transactional database, which Django flushes after each test. The
+  division table that a migration fills survives thanks to the root conftest (KEEP_ON_FLUSH);
+  `browser_db` checks it is there and reloads it otherwise.
+* Starting and stopping Playwright switches the test thread's contextvars context, and Django
+  keeps one connection per context: the connections used in here are not the ones
+  pytest-django closes before dropping the test database ("database is being accessed by
+  other users"). They are closed explicitly after the last browser test.
 """
 
 from __future__ import annotations
@@ -37,58 +40,38 @@ CHROMIUM_ARGS = [
 TIMEOUT_MS = 10_000
 
 
-_SNAPSHOT = "browser_tests_division_snapshot"  # not a model table, so flushes leave it alone
-_state = {"snapshot": False, "flushed": False}
-
-
 def _ensure_divisions() -> None:
-    """Put back the MCA division table (migration geo 0002) if a flush emptied it.
-
-    The first call copies the table into a plain snapshot table; later calls restore from it
-    with one INSERT … SELECT, much faster than rebuilding 42 000 rows from the package data.
-    """
-    from django.db import connection
-
+    """The division table (migration geo 0002) must be there; the root conftest keeps it
+    across flushes, and should that ever stop working it is reloaded here."""
     from servicepark.geo.data import load_divisions
     from servicepark.geo.models import Division
     from servicepark.geo.selectors import division_code_set
 
-    table = connection.ops.quote_name(Division._meta.db_table)
-    snapshot = connection.ops.quote_name(_SNAPSHOT)
-    present = Division.objects.exists()
-    with connection.cursor() as cursor:
-        if not present and _state["snapshot"]:
-            cursor.execute(f"INSERT INTO {table} SELECT * FROM {snapshot}")  # noqa: S608
-            present = True
-        if not present:
-            _, rows = load_divisions()
-            Division.objects.bulk_create(
-                [
-                    Division(code=code, parent_id=parent or None, level=level, name=name)
-                    for level, code, parent, name in rows
-                ],
-                batch_size=5000,
-            )
-        if not _state["snapshot"]:
-            cursor.execute(f"DROP TABLE IF EXISTS {snapshot}")
-            cursor.execute(f"CREATE TABLE {snapshot} AS SELECT * FROM {table}")  # noqa: S608
-            _state["snapshot"] = True
+    if not Division.objects.exists():
+        _, rows = load_divisions()
+        Division.objects.bulk_create(
+            [
+                Division(code=code, parent_id=parent or None, level=level, name=name)
+                for level, code, parent, name in rows
+            ],
+            batch_size=5000,
+        )
     division_code_set.cache_clear()
 
 
 @pytest.fixture(scope="package", autouse=True)
-def _divisions_left_in_place(django_db_blocker) -> Iterator[None]:
-    """After the last browser test's flush, restore the divisions for whatever runs next."""
+def _close_connections_at_end(django_db_blocker) -> Iterator[None]:
+    """Close the connections opened while Playwright ran (see the module docstring)."""
     yield
-    if _state["flushed"]:
-        with django_db_blocker.unblock():
-            _ensure_divisions()
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        connections.close_all()
 
 
 @pytest.fixture
 def browser_db(transactional_db: None, settings, tmp_path) -> None:
     """A transactional database with the division table, and uploads kept in tmp_path."""
-    _state["flushed"] = True  # Django empties every table when this test ends
     settings.MEDIA_ROOT = tmp_path / "media"
     _ensure_divisions()
 

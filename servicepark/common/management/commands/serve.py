@@ -30,7 +30,15 @@ class Command(BaseCommand):
         worker = None
         if not options["no_worker"]:
             worker = subprocess.Popen(  # noqa: S603
-                [sys.executable, "-m", "servicepark.cli", "db_worker", "--interval", "0.5"],
+                [
+                    sys.executable,
+                    "-m",
+                    "servicepark.cli",
+                    "db_worker",
+                    "--interval",
+                    "0.5",
+                    "--no-reload",
+                ],
                 env=os.environ.copy(),
             )
         handler = StaticFilesHandler(get_wsgi_application())
