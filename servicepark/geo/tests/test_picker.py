@@ -20,8 +20,9 @@ def test_picker_shows_the_chain_and_children(client):
 
 
 def test_picker_rejects_odd_field_names_and_unknown_codes(client):
-    html = client.get("/geo/picker/", {"field": "x\" onmouseover=alert(1)",
-                                       "code": "999999"}).content.decode()
+    html = client.get(
+        "/geo/picker/", {"field": 'x" onmouseover=alert(1)', "code": "999999"}
+    ).content.decode()
     assert "onmouseover" not in html
     assert 'name="division" value=""' in html
 
