@@ -8,7 +8,7 @@ form and a million from a file pass exactly the same rules.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -92,8 +92,13 @@ class Record:
         return Status.REGISTERED if self.registration_kind in LEGALLY_REGISTERED else Status.FILED
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # Unicode category Cc
+ORG_TYPES = frozenset(OrgType.values)
+KINDS = frozenset(RegistrationKind.values)
+
+
 def _has_control_chars(text: str) -> bool:
-    return any(unicodedata.category(c) == "Cc" for c in text)
+    return _CONTROL.search(text) is not None
 
 
 _PHONE_CACHE: dict[str, bool] = {}
@@ -141,7 +146,7 @@ def clean_record(
     for col in REQUIRED:
         if not v[col]:
             errors.append(RowError(col, "required", _("This value is required.")))
-    if v["org_type"] and v["org_type"] not in OrgType.values:
+    if v["org_type"] and v["org_type"] not in ORG_TYPES:
         errors.append(
             RowError(
                 "org_type",
@@ -151,7 +156,7 @@ def clean_record(
             )
         )
     kind = v["registration_kind"]
-    if kind and kind not in RegistrationKind.values:
+    if kind and kind not in KINDS:
         errors.append(
             RowError(
                 "registration_kind",
@@ -171,7 +176,7 @@ def clean_record(
         )
     uscc = v["uscc"] or None
     if uscc is not None:
-        org_type = v["org_type"] if v["org_type"] in OrgType.values else None
+        org_type = v["org_type"] if v["org_type"] in ORG_TYPES else None
         try:
             validate_uscc(uscc, org_type=org_type)
         except UsccError as exc:
