@@ -169,3 +169,29 @@ def import_job_list(*, user: Any) -> QuerySet[ImportJob]:
 
 def organization_public_count() -> int:
     return Organization.objects.filter(status__in=PUBLIC_STATUSES).order_by()[:100_001].count()
+
+
+EXPORT_LIMIT = 100_000
+EXPORT_FIELDS = (
+    "uscc",
+    "filing_number",
+    "name",
+    "name_en",
+    "org_type",
+    "registration_kind",
+    "division_id",
+    "division__name",
+    "status",
+    "legal_representative",
+    "address",
+    "founded_on",
+    "fields",
+    "umbrella_id",
+    "umbrella__name",
+    "phone",
+)
+
+
+def organization_export_list(*, user: Any, filters: DirectoryFilters) -> QuerySet[Organization]:
+    """The filtered directory with just what the CSV/XLSX export writes (at most 100,000)."""
+    return organization_list(user=user, filters=filters).only(*EXPORT_FIELDS)[:EXPORT_LIMIT]

@@ -20,12 +20,11 @@ from servicepark.registry.models import Membership
 from servicepark.registry.selectors import (
     DirectoryFilters,
     organization_attached,
+    organization_export_list,
     organization_get_for,
     organization_list,
 )
 from servicepark.registry.workflows import ORGANIZATION_STATUS
-
-EXPORT_LIMIT = 100_000
 
 
 def _filters(request: HttpRequest) -> tuple[DirectoryFilterForm, DirectoryFilters]:
@@ -101,24 +100,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpRespon
     if not allowed:
         raise PermissionDenied(reason)
     _, filters = _filters(request)
-    orgs = organization_list(user=request.user, filters=filters).only(
-        "uscc",
-        "filing_number",
-        "name",
-        "name_en",
-        "org_type",
-        "registration_kind",
-        "division_id",
-        "division__name",
-        "status",
-        "legal_representative",
-        "address",
-        "founded_on",
-        "fields",
-        "umbrella_id",
-        "umbrella__name",
-        "phone",
-    )[:EXPORT_LIMIT]
+    orgs = organization_export_list(user=request.user, filters=filters)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response: HttpResponse | StreamingHttpResponse
     if fmt == "xlsx":
