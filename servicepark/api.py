@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from servicepark.accounts.api import BearerAuth
 from servicepark.accounts.api import router as accounts_router
+from servicepark.common.api import problem_from_input
 from servicepark.registry.api import router as registry_router
 
 api = NinjaAPI(
@@ -24,12 +26,24 @@ api = NinjaAPI(
 @api.exception_handler(NinjaValidationError)
 def invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     """Malformed requests get the same shape as rule violations: a sentence and fields."""
-    errors: dict[str, list[str]] = {}
-    for error in exc.errors:
-        loc = [str(p) for p in error.get("loc", []) if p not in ("body", "payload", "query")]
-        errors.setdefault(".".join(loc) or "__all__", []).append(str(error.get("msg", "")))
-    detail = _("The request is not valid: %(fields)s") % {"fields": ", ".join(errors)}
-    return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
+    return api.create_response(request, problem_from_input(list(exc.errors)), status=422)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """Ninja's own errors in the same shape and the user's language."""
+    if exc.status_code == 400:  # a body that is not JSON at all
+        return api.create_response(
+            request, problem_from_input([{"type": "json_invalid"}]), status=422
+        )
+    detail = {
+        401: _("Send a valid token: Authorization: Bearer <token> (POST /api/v1/auth/token)."),
+        403: _("You may not do this."),
+        429: _("Too many requests; try again later."),
+    }.get(exc.status_code, str(exc))
+    return api.create_response(
+        request, {"detail": str(detail), "errors": {}}, status=exc.status_code
+    )
 
 
 api.add_router("/", accounts_router)

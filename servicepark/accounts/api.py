@@ -12,6 +12,7 @@ from ninja.security import HttpBearer
 
 from servicepark.accounts.scoping import user_grants
 from servicepark.accounts.services import api_token_issue, api_token_user
+from servicepark.common.api import Problem
 
 router = Router(tags=["auth"])
 
@@ -33,10 +34,6 @@ class TokenOut(Schema):
     token: str
 
 
-class ErrorOut(Schema):
-    detail: str
-
-
 class GrantOut(Schema):
     role: str
     division: str | None
@@ -49,7 +46,7 @@ class MeOut(Schema):
     grants: list[GrantOut]
 
 
-@router.post("/auth/token", response={200: TokenOut, 401: ErrorOut}, auth=None)
+@router.post("/auth/token", response={200: TokenOut, 401: Problem, 422: Problem}, auth=None)
 def token(request: HttpRequest, payload: TokenIn) -> Any:
     try:
         return Status(
@@ -59,7 +56,7 @@ def token(request: HttpRequest, payload: TokenIn) -> Any:
         return Status(401, {"detail": " ".join(exc.messages)})
 
 
-@router.get("/me", response=MeOut)
+@router.get("/me", response={200: MeOut, 401: Problem})
 def me(request: HttpRequest) -> Any:
     user = request.user
     return {

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.responses import Status
 
+from servicepark.common.api import Problem, problem_from_validation
 from servicepark.common.pagination import paginate
 from servicepark.registry.models import Organization
 from servicepark.registry.selectors import (
@@ -100,17 +101,7 @@ class DirectoryFilterIn(Schema):
     status: str = ""
 
 
-class ProblemOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
-
-
-def problem(exc: ValidationError) -> dict[str, Any]:
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    return {"detail": " ".join(m for ms in errors.values() for m in ms), "errors": errors}
-
-
-@router.get("/organizations", response=OrganizationPage, auth=None)
+@router.get("/organizations", response={200: OrganizationPage, 422: Problem}, auth=None)
 def list_organizations(
     request: HttpRequest, filters: Query[DirectoryFilterIn], page: int = 1
 ) -> Any:
@@ -125,7 +116,11 @@ def list_organizations(
     }
 
 
-@router.get("/organizations/{org_id}", response={200: OrganizationOut, 404: ProblemOut}, auth=None)
+@router.get(
+    "/organizations/{org_id}",
+    response={200: OrganizationOut, 404: Problem, 422: Problem},
+    auth=None,
+)
 def get_organization(request: HttpRequest, org_id: int) -> Any:
     try:
         return Status(
@@ -135,21 +130,23 @@ def get_organization(request: HttpRequest, org_id: int) -> Any:
         return Status(404, {"detail": _("Not found.")})
 
 
-@router.post("/organizations", response={201: OrganizationOut, 403: ProblemOut, 422: ProblemOut})
+@router.post(
+    "/organizations", response={201: OrganizationOut, 401: Problem, 403: Problem, 422: Problem}
+)
 def create_organization(request: HttpRequest, payload: OrganizationIn) -> Any:
     try:
         org = organization_create(actor=request.user, data=payload.dict())
     except PermissionDenied as exc:
         return Status(403, {"detail": str(exc)})
     except ValidationError as exc:
-        return Status(422, problem(exc))
+        return Status(422, problem_from_validation(exc))
     org = organization_get_for(user=request.user, pk=org.pk)
     return Status(201, OrganizationOut.from_org(org))
 
 
 @router.post(
     "/organizations/{org_id}/transitions",
-    response={200: OrganizationOut, 403: ProblemOut, 404: ProblemOut, 422: ProblemOut},
+    response={200: OrganizationOut, 401: Problem, 403: Problem, 404: Problem, 422: Problem},
 )
 def transition_organization(request: HttpRequest, org_id: int, payload: TransitionIn) -> Any:
     try:
@@ -162,5 +159,5 @@ def transition_organization(request: HttpRequest, org_id: int, payload: Transiti
     except PermissionDenied as exc:
         return Status(403, {"detail": str(exc)})
     except ValidationError as exc:
-        return Status(422, problem(exc))
+        return Status(422, problem_from_validation(exc))
     return Status(200, OrganizationOut.from_org(organization_get_for(user=request.user, pk=org_id)))
