@@ -153,3 +153,14 @@ def test_detail_shows_registered_particulars(client, world):
 
 def test_unknown_organization_is_404(client):
     assert client.get("/organizations/999999/").status_code == 404
+
+
+def test_very_common_searches_stop_counting_and_ask_to_narrow(client, monkeypatch):
+    from servicepark.common import pagination
+
+    monkeypatch.setattr(pagination, "COUNT_CAP", 5)
+    for i in range(8):
+        make_org(name=f"常见词中心{i}")
+    body = client.get("/organizations/", {"q": "常见词"}).content.decode()
+    assert "超过 5 个" in body  # the count stops at the cap and asks to narrow the search
+    assert len(names(client, q="常见词")) == 8  # the page itself still lists what matches
