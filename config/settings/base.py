@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "servicepark.geo",
     "servicepark.accounts",
     "servicepark.registry",
+    "servicepark.procurement",
 ]
 
 MIDDLEWARE = [
