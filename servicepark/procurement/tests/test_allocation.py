@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,6 +23,13 @@ from servicepark.procurement.allocation import (
 )
 
 pytestmark = pytest.mark.smoke
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English (the default language is Chinese)."""
+    with translation.override("en"):
+        yield
 
 
 def app(ident, org, field, requested, score, eligible=True):
