@@ -8,6 +8,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("servicepark.accounts.urls")),
     path("", include("servicepark.registry.urls")),
+    path("", include("servicepark.procurement.urls")),
     path("audit/", include("servicepark.common.urls")),
     path("geo/", include("servicepark.geo.urls")),
     path("api/v1/", api.urls),

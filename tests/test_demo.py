@@ -1,6 +1,7 @@
 """`servicepark demo` tells the seed cases and can be run again without changing anything."""
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -8,6 +9,7 @@ from django.core.management import call_command
 from servicepark.accounts.models import User
 from servicepark.common.audit import audit_verify
 from servicepark.common.models import AuditEvent
+from servicepark.procurement.models import Catalogue
 from servicepark.registry.models import ChangeRequest, Organization
 
 pytestmark = [pytest.mark.django_db, pytest.mark.smoke]
@@ -51,6 +53,9 @@ def test_demo_loads_the_seed_cases_idempotently(client):
     )
     assert Organization.objects.count() >= 60
     assert ChangeRequest.objects.filter(state="pending").exists()
+    chengdu = Catalogue.objects.get(purchaser__name="成都市民政局", year=2012)
+    assert chengdu.state == "published"
+    assert sum(e.budget for e in chengdu.entries.filter(tier=3)) == Decimal("160000000.00")
     for name in ("ngo-spina", "official-cd"):
         assert name in out.getvalue()
     counts = (Organization.objects.count(), User.objects.count(), AuditEvent.objects.count())

@@ -50,11 +50,20 @@ def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
 
 
 def _division_of(obj: models.Model) -> str:
-    """The division an object belongs to: its own, or its organization's."""
-    code = getattr(obj, "division_id", None)
-    if code is None and getattr(obj, "organization_id", None):
-        code = getattr(obj.organization, "division_id", None)  # type: ignore[attr-defined]
-    return str(code or "")
+    """The division an object belongs to, found along its model's SCOPE path
+    (e.g. `catalogue__purchaser__division__code`), so the trail is scoped like the object."""
+    paths = getattr(type(obj), "SCOPE", None)
+    if paths is None:
+        return str(getattr(obj, "division_id", "") or "")
+    parts = paths.division.split("__")
+    if parts[-2:] == ["division", "code"]:
+        parts = [*parts[:-2], "division_id"]
+    node: Any = obj
+    for part in parts:
+        node = getattr(node, part, None)
+        if node is None:
+            return ""
+    return str(node)
 
 
 def _canonical(payload: Mapping[str, Any]) -> bytes:

@@ -6,3 +6,6 @@ class ProcurementConfig(AppConfig):
     name = "servicepark.procurement"
     label = "procurement"
     verbose_name = _("Government purchase of services")
+
+    def ready(self) -> None:
+        from servicepark.procurement import permissions  # noqa: F401  (registers rules)

@@ -1,0 +1,109 @@
+"""Reads of procurement data, scoped to the user's jurisdiction or public."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from servicepark.accounts.roles import Role
+from servicepark.accounts.scoping import scope_q
+from servicepark.procurement.models import Catalogue, CatalogueEntry, Purchaser
+from servicepark.registry.models.choices import Field, mask_to_fields
+
+STAFF_ROLES = [Role.PURCHASER, Role.OFFICIAL, Role.AUDITOR]
+
+
+def catalogue_visible(user: Any) -> QuerySet[Catalogue]:
+    """Published catalogues are public; drafts are seen in the purchaser's jurisdiction."""
+    published = Q(state=Catalogue.State.PUBLISHED)
+    if user is not None and getattr(user, "is_authenticated", False):
+        own = scope_q(user, Catalogue, roles=STAFF_ROLES)
+        if own is None:
+            return Catalogue.objects.all()
+        return Catalogue.objects.filter(published | own)
+    return Catalogue.objects.filter(published)
+
+
+def catalogue_list(*, user: Any) -> QuerySet[Catalogue]:
+    return (
+        catalogue_visible(user)
+        .select_related("purchaser__division")
+        .order_by("-year", "purchaser__division_id", "purchaser__name")
+    )
+
+
+def catalogue_get_for(*, user: Any, pk: int) -> Catalogue:
+    catalogue = catalogue_list(user=user).filter(pk=pk).first()
+    if catalogue is None:
+        raise Http404
+    return catalogue
+
+
+def purchasers_editable_by(user: Any) -> QuerySet[Purchaser]:
+    condition = scope_q(user, Purchaser, roles=[Role.PURCHASER])
+    qs = Purchaser.objects.all()
+    return qs if condition is None else qs.filter(condition)
+
+
+@dataclass
+class Node:
+    entry: CatalogueEntry
+    children: list[Node] = field(default_factory=list)
+
+    @property
+    def total(self) -> Decimal:
+        if self.entry.budget is not None:
+            return self.entry.budget
+        return sum((c.total for c in self.children), Decimal("0.00"))
+
+
+def catalogue_tree(catalogue: Catalogue) -> list[Node]:
+    """The three tiers as a tree, from one query."""
+    nodes = {e.pk: Node(e) for e in catalogue.entries.order_by("code")}
+    roots: list[Node] = []
+    for node in nodes.values():
+        parent = nodes.get(node.entry.parent_id) if node.entry.parent_id else None
+        (parent.children if parent else roots).append(node)
+    return roots
+
+
+@dataclass(frozen=True)
+class FieldShare:
+    code: str
+    label: str
+    amount: Decimal
+    percent: Decimal
+
+    @property
+    def is_empty(self) -> bool:
+        return self.amount == 0
+
+
+def catalogue_field_spread(catalogue: Catalogue) -> list[FieldShare]:
+    """How the budget spreads over all 16 fields of service. An item serving several fields
+    counts its budget in equal parts (in fen, the remainder to its first field), so the shares
+    add up exactly to the catalogue's total. Fields with nothing are listed too, to be seen."""
+    amounts = {code: Decimal("0.00") for code in Field.values}
+    for fields_mask, budget in catalogue.entries.filter(tier=3).values_list("fields", "budget"):
+        codes = mask_to_fields(fields_mask)
+        if not codes or budget is None:
+            continue
+        fen = int(budget * 100)
+        share, remainder = divmod(fen, len(codes))
+        for i, code in enumerate(codes):
+            amounts[code] += Decimal(share + (remainder if i == 0 else 0)) / 100
+    total = sum(amounts.values(), Decimal("0.00"))
+    labels = dict(Field.choices)
+    return [
+        FieldShare(
+            code,
+            str(labels[code]),
+            amount,
+            (amount * 100 / total).quantize(Decimal("0.1")) if total else Decimal("0.0"),
+        )
+        for code, amount in amounts.items()
+    ]

@@ -1,0 +1,112 @@
+"""Guiding catalogues: public list and page; purchasers add entries and publish."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from servicepark.common.permissions import has_permission
+from servicepark.procurement.forms import CatalogueEntryForm, CatalogueForm
+from servicepark.procurement.models import CatalogueEntry
+from servicepark.procurement.selectors import (
+    catalogue_field_spread,
+    catalogue_get_for,
+    catalogue_list,
+    catalogue_tree,
+    purchasers_editable_by,
+)
+from servicepark.procurement.services.catalogue import (
+    catalogue_create,
+    catalogue_entry_add,
+    catalogue_publish,
+)
+
+
+def catalogue_index(request: HttpRequest) -> HttpResponse:
+    form = None
+    if request.user.is_authenticated:
+        purchasers = purchasers_editable_by(request.user)
+        if purchasers.exists():
+            form = CatalogueForm(request.POST or None, purchasers=purchasers)
+            if request.method == "POST" and form.is_valid():
+                try:
+                    catalogue = catalogue_create(
+                        actor=request.user,
+                        purchaser=form.cleaned_data["purchaser"],
+                        year=form.cleaned_data["year"],
+                    )
+                except ValidationError as exc:
+                    form.add_error("year", exc.messages[0])
+                else:
+                    return redirect("procurement:catalogue", catalogue.pk)
+    return render(
+        request,
+        "procurement/catalogues.html",
+        {"catalogues": list(catalogue_list(user=request.user)[:200]), "form": form},
+    )
+
+
+def catalogue_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    catalogue = catalogue_get_for(user=request.user, pk=pk)
+    can_edit = (
+        request.user.is_authenticated
+        and has_permission("catalogue.edit", request.user, catalogue.purchaser)[0]
+        and catalogue.state == catalogue.State.DRAFT
+    )
+    tree = catalogue_tree(catalogue)
+    spread = catalogue_field_spread(catalogue)
+    return render(
+        request,
+        "procurement/catalogue.html",
+        {
+            "catalogue": catalogue,
+            "tree": tree,
+            "spread": spread,
+            "total": sum((n.total for n in tree), 0),
+            "empty_fields": [s for s in spread if s.is_empty],
+            "can_edit": can_edit,
+            "entry_form": CatalogueEntryForm(catalogue=catalogue) if can_edit else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def catalogue_entry(request: HttpRequest, pk: int) -> HttpResponse:
+    catalogue = catalogue_get_for(user=request.user, pk=pk)
+    form = CatalogueEntryForm(request.POST, catalogue=catalogue)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+        return redirect("procurement:catalogue", pk)
+    data: dict[str, Any] = dict(form.cleaned_data)
+    parent: CatalogueEntry | None = data.pop("parent")
+    data["fields"] = data.pop("fields_of_service")
+    try:
+        catalogue_entry_add(actor=request.user, catalogue=catalogue, parent=parent, **data)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except PermissionDenied as exc:
+        raise exc
+    else:
+        messages.success(request, _("The entry was added."))
+    return redirect("procurement:catalogue", pk)
+
+
+@login_required
+@require_POST
+def catalogue_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
+    catalogue = catalogue_get_for(user=request.user, pk=pk)
+    try:
+        catalogue_publish(actor=request.user, catalogue=catalogue)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The catalogue was published."))
+    return redirect("procurement:catalogue", pk)
