@@ -11,6 +11,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from servicepark.accounts.api import BearerAuth
 from servicepark.accounts.api import router as accounts_router
 from servicepark.common.api import problem_from_input
+from servicepark.procurement.api import router as procurement_router
 from servicepark.registry.api import router as registry_router
 
 api = NinjaAPI(
@@ -48,3 +49,4 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 api.add_router("/", accounts_router)
 api.add_router("/", registry_router)
+api.add_router("/", procurement_router)

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from servicepark.accounts.models import User
 from servicepark.common.audit import audit_verify
 from servicepark.common.models import AuditEvent
-from servicepark.procurement.models import Catalogue
+from servicepark.procurement.models import Call, Catalogue
 from servicepark.registry.models import ChangeRequest, Organization
 
 pytestmark = [pytest.mark.django_db, pytest.mark.smoke]
@@ -56,6 +56,9 @@ def test_demo_loads_the_seed_cases_idempotently(client):
     chengdu = Catalogue.objects.get(purchaser__name="成都市民政局", year=2012)
     assert chengdu.state == "published"
     assert sum(e.budget for e in chengdu.entries.filter(tier=3)) == Decimal("160000000.00")
+    calls = set(Call.objects.filter(state="published").values_list("title", flat=True))
+    assert "市中区社会组织孵化园初创项目资助" in calls
+    assert sum("中央财政支持社会组织参与社会服务项目" in t for t in calls) == 4
     for name in ("ngo-spina", "official-cd"):
         assert name in out.getvalue()
     counts = (Organization.objects.count(), User.objects.count(), AuditEvent.objects.count())

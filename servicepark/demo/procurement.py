@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from servicepark.accounts.models import User
@@ -53,3 +54,116 @@ def load_procurement(actor: Any) -> None:
             budget=budget,
         )
     catalogue_publish(actor=buyer, catalogue=catalogue)
+
+
+RUBRIC = [
+    {"key": "need", "name": "需求分析与项目必要性", "max_points": 25},
+    {"key": "design", "name": "项目设计与实施方案", "max_points": 35},
+    {"key": "capacity", "name": "机构能力与项目治理", "max_points": 25},
+    {"key": "budget", "name": "预算合理性与配套资金", "max_points": 15},
+]
+# Central-finance programme categories (DOMAIN.md): code, name, cap, fields.
+CENTRAL_CATEGORIES = [
+    ("A", "发展示范项目", "50000.00", ["community", "elderly"]),
+    ("B", "承接社会服务试点项目", "800000.00", ["elderly", "medical", "disaster"]),
+    ("C", "社会工作服务示范项目", "400000.00", ["social_work"]),
+    ("D", "人员培训示范项目", "300000.00", ["education"]),
+]
+
+
+def _ensure_purchaser(actor: Any, name: str, kind: str, division: str) -> Purchaser:
+    existing = Purchaser.objects.filter(division_id=division, name=name).first()
+    return existing or purchaser_create(actor=actor, name=name, kind=kind, division_code=division)
+
+
+def _ensure_call(buyer: Any, purchaser: Purchaser, data: Any) -> None:
+    from servicepark.procurement.models import Call
+    from servicepark.procurement.services.calls import call_create, call_publish
+
+    if Call.objects.filter(purchaser=purchaser, title=data.title).exists():
+        return
+    call_publish(actor=buyer, call=call_create(actor=buyer, purchaser=purchaser, data=data))
+
+
+def load_calls(actor: Any) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from servicepark.procurement.models import CatalogueEntry
+    from servicepark.procurement.services.calls import CallInput
+
+    now = timezone.now().replace(microsecond=0)
+    window = {"opens_at": now - dt.timedelta(days=3), "closes_at": now + dt.timedelta(days=30)}
+    eligibility = {"kinds": ["registered", "direct", "attached"], "min_years": 1}
+    buyer_cd = User.objects.get(username="purchaser-cd")
+    chengdu = Purchaser.objects.get(division_id="510100", name="成都市民政局")
+    elderly = CatalogueEntry.objects.get(catalogue__purchaser=chengdu, code="B0201")
+    _ensure_call(
+        buyer_cd,
+        chengdu,
+        CallInput(
+            kind="purchase",
+            method="public_tender",
+            title="2012年成都市社区居家养老服务项目",
+            total_budget="3000000.00",
+            per_project_cap="300000.00",
+            rubric=RUBRIC,
+            catalogue_item=elderly,
+            matching_ratio="0",
+            eligibility=eligibility,
+            required_documents=["登记证书", "年度检查结论", "项目实施方案", "项目预算表"],
+            jury_size=3,
+            **window,
+        ),
+    )
+
+    # The central-finance programme: MoCA buys through the national fund (in Beijing here).
+    moca = _ensure_purchaser(
+        actor, "民政部（中央财政支持社会组织参与社会服务项目）", "civil_affairs", "110000"
+    )
+    for code, name, cap, fields in CENTRAL_CATEGORIES:
+        _ensure_call(
+            actor,
+            moca,
+            CallInput(
+                kind="purchase",
+                method="competitive_consultation",
+                title=f"中央财政支持社会组织参与社会服务项目·{code}类{name}",
+                total_budget=str(Decimal(cap) * 20),
+                per_project_cap=cap,
+                rubric=RUBRIC,
+                off_catalogue_reason="中央财政专项资金项目，按民政部年度实施方案执行",
+                matching_ratio="0.5",
+                fields=fields,
+                eligibility={"kinds": ["registered", "direct"], "min_years": 2},
+                required_documents=[
+                    "项目申报书",
+                    "配套资金承诺函",
+                    "项目领导小组、专家组和项目办名单",
+                ],
+                jury_size=5,
+                **window,
+            ),
+        )
+
+    # Jinan Shizhong park: start-up subsidies of ¥5,000–10,000 per programme.
+    shizhong = _ensure_purchaser(actor, "济南市市中区民政局", "civil_affairs", "370103")
+    _ensure_call(
+        actor,
+        shizhong,
+        CallInput(
+            kind="grant",
+            method="grant",
+            title="市中区社会组织孵化园初创项目资助",
+            total_budget="100000.00",
+            per_project_min="5000.00",
+            per_project_cap="10000.00",
+            rubric=RUBRIC,
+            fields=["community", "children", "elderly", "environment", "culture"],
+            eligibility={"kinds": ["direct", "filed", "attached"], "within": "370103"},
+            required_documents=["项目计划书"],
+            jury_size=3,
+            **window,
+        ),
+    )

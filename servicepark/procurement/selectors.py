@@ -8,10 +8,11 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from servicepark.accounts.roles import Role
 from servicepark.accounts.scoping import scope_q
-from servicepark.procurement.models import Catalogue, CatalogueEntry, Purchaser
+from servicepark.procurement.models import Call, Catalogue, CatalogueEntry, Purchaser
 from servicepark.registry.models.choices import Field, mask_to_fields
 
 STAFF_ROLES = [Role.PURCHASER, Role.OFFICIAL, Role.AUDITOR]
@@ -107,3 +108,33 @@ def catalogue_field_spread(catalogue: Catalogue) -> list[FieldShare]:
         )
         for code, amount in amounts.items()
     ]
+
+
+def call_visible(user: Any) -> QuerySet[Call]:
+    """Published calls are public; drafts are seen in the purchaser's jurisdiction."""
+    published = Q(state=Call.State.PUBLISHED)
+    if user is not None and getattr(user, "is_authenticated", False):
+        own = scope_q(user, Call, roles=STAFF_ROLES)
+        if own is None:
+            return Call.objects.all()
+        return Call.objects.filter(published | own)
+    return Call.objects.filter(published)
+
+
+def call_list(*, user: Any, phase: str = "") -> QuerySet[Call]:
+    qs = call_visible(user).select_related("purchaser__division", "catalogue_item")
+    now = timezone.now()
+    if phase == "open":
+        qs = qs.filter(opens_at__lte=now, closes_at__gt=now)
+    elif phase == "upcoming":
+        qs = qs.filter(opens_at__gt=now)
+    elif phase == "closed":
+        qs = qs.filter(closes_at__lte=now)
+    return qs.order_by("-opens_at", "-id")
+
+
+def call_get_for(*, user: Any, pk: int) -> Call:
+    call = call_list(user=user).prefetch_related("invited").filter(pk=pk).first()
+    if call is None:
+        raise Http404
+    return call

@@ -1,4 +1,5 @@
+from servicepark.procurement.models.call import RESTRICTED_METHODS, Call, Method
 from servicepark.procurement.models.catalogue import Catalogue, CatalogueEntry
 from servicepark.procurement.models.purchaser import Purchaser
 
-__all__ = ["Catalogue", "CatalogueEntry", "Purchaser"]
+__all__ = ["RESTRICTED_METHODS", "Call", "Catalogue", "CatalogueEntry", "Method", "Purchaser"]

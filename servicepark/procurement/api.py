@@ -1,0 +1,94 @@
+"""Procurement API: calls for proposals (public)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from ninja.responses import Status
+
+from servicepark.common.api import Problem
+from servicepark.common.pagination import paginate
+from servicepark.procurement.models import Call
+from servicepark.procurement.selectors import call_get_for, call_list
+from servicepark.registry.models.choices import mask_to_fields
+
+router = Router(tags=["procurement"])
+
+
+class CriterionOut(Schema):
+    key: str
+    name: str
+    max_points: int
+
+
+class CallOut(Schema):
+    id: int
+    title: str
+    kind: str
+    method: str
+    state: str
+    phase: str
+    purchaser: str
+    division_code: str
+    catalogue_item: str | None
+    fields: list[str]
+    total_budget: str
+    per_project_min: str
+    per_project_cap: str
+    matching_ratio: str
+    opens_at: dt.datetime
+    closes_at: dt.datetime
+    jury_size: int
+    objection_days: int
+    rubric: list[CriterionOut]
+    required_documents: list[str]
+    eligibility: dict[str, Any]
+
+    @staticmethod
+    def from_call(call: Call) -> dict[str, Any]:
+        return {
+            "id": call.pk,
+            "title": call.title,
+            "kind": call.kind,
+            "method": call.method,
+            "state": call.state,
+            "phase": call.phase(),
+            "purchaser": call.purchaser.name,
+            "division_code": call.purchaser.division_id,
+            "catalogue_item": call.catalogue_item.code if call.catalogue_item else None,
+            "fields": mask_to_fields(call.fields),
+            "total_budget": str(call.total_budget),
+            "per_project_min": str(call.per_project_min),
+            "per_project_cap": str(call.per_project_cap),
+            "matching_ratio": str(call.matching_ratio),
+            "opens_at": call.opens_at,
+            "closes_at": call.closes_at,
+            "jury_size": call.jury_size,
+            "objection_days": call.objection_days,
+            "rubric": call.rubric,
+            "required_documents": call.required_documents,
+            "eligibility": call.eligibility,
+        }
+
+
+class CallPage(Schema):
+    items: list[CallOut]
+    count: int
+
+
+@router.get("/calls", response={200: CallPage, 422: Problem}, auth=None)
+def list_calls(request: HttpRequest, phase: str = "", page: int = 1) -> Any:
+    result = paginate(call_list(user=request.user, phase=phase), page=page, per_page=50)
+    return {"items": [CallOut.from_call(c) for c in result.items], "count": result.count}
+
+
+@router.get("/calls/{call_id}", response={200: CallOut, 404: Problem, 422: Problem}, auth=None)
+def get_call(request: HttpRequest, call_id: int) -> Any:
+    try:
+        return Status(200, CallOut.from_call(call_get_for(user=request.user, pk=call_id)))
+    except Http404:
+        return Status(404, {"detail": _("Not found.")})
