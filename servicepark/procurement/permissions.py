@@ -25,3 +25,15 @@ def can_edit_catalogue(user: Any, purchaser: Any) -> Decision:
     if user_covers_division(user, purchaser.division_id, [Role.PURCHASER]):
         return True, ""
     return False, _("Only the purchaser's own staff may edit its catalogue.")
+
+
+@rule("application.edit")
+def can_edit_application(user: Any, application: Any) -> Decision:
+    """The organization's admins, or the staff of the association that applies for it."""
+    from servicepark.accounts.scoping import user_organization_ids
+
+    if application.organization_id in user_organization_ids(user, [Role.ORG_ADMIN]):
+        return True, ""
+    if application.applicant_id in user_organization_ids(user, [Role.ASSOCIATION_STAFF]):
+        return True, ""
+    return False, _("Only the applying organization may change this application.")

@@ -1,5 +1,15 @@
+from servicepark.procurement.models.application import Application, ApplicationVersion
 from servicepark.procurement.models.call import RESTRICTED_METHODS, Call, Method
 from servicepark.procurement.models.catalogue import Catalogue, CatalogueEntry
 from servicepark.procurement.models.purchaser import Purchaser
 
-__all__ = ["RESTRICTED_METHODS", "Call", "Catalogue", "CatalogueEntry", "Method", "Purchaser"]
+__all__ = [
+    "RESTRICTED_METHODS",
+    "Application",
+    "ApplicationVersion",
+    "Call",
+    "Catalogue",
+    "CatalogueEntry",
+    "Method",
+    "Purchaser",
+]
