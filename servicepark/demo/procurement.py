@@ -94,7 +94,7 @@ def load_calls(actor: Any) -> None:
     from servicepark.procurement.services.calls import CallInput
 
     now = timezone.now().replace(microsecond=0)
-    window = {"opens_at": now - dt.timedelta(days=3), "closes_at": now + dt.timedelta(days=30)}
+    opens, closes = now - dt.timedelta(days=3), now + dt.timedelta(days=30)
     eligibility = {"kinds": ["registered", "direct", "attached"], "min_years": 1}
     buyer_cd = User.objects.get(username="purchaser-cd")
     chengdu = Purchaser.objects.get(division_id="510100", name="成都市民政局")
@@ -114,7 +114,8 @@ def load_calls(actor: Any) -> None:
             eligibility=eligibility,
             required_documents=["登记证书", "年度检查结论", "项目实施方案", "项目预算表"],
             jury_size=3,
-            **window,
+            opens_at=opens,
+            closes_at=closes,
         ),
     )
 
@@ -143,7 +144,8 @@ def load_calls(actor: Any) -> None:
                     "项目领导小组、专家组和项目办名单",
                 ],
                 jury_size=5,
-                **window,
+                opens_at=opens,
+                closes_at=closes,
             ),
         )
 
@@ -164,6 +166,7 @@ def load_calls(actor: Any) -> None:
             eligibility={"kinds": ["direct", "filed", "attached"], "within": "370103"},
             required_documents=["项目计划书"],
             jury_size=3,
-            **window,
+            opens_at=opens,
+            closes_at=closes,
         ),
     )
