@@ -9,7 +9,7 @@ from django.core.management import call_command
 from servicepark.accounts.models import User
 from servicepark.common.audit import audit_verify
 from servicepark.common.models import AuditEvent
-from servicepark.procurement.models import Call, Catalogue
+from servicepark.procurement.models import Application, Call, Catalogue
 from servicepark.registry.models import ChangeRequest, Organization
 
 pytestmark = [pytest.mark.django_db, pytest.mark.smoke]
@@ -59,6 +59,14 @@ def test_demo_loads_the_seed_cases_idempotently(client):
     calls = set(Call.objects.filter(state="published").values_list("title", flat=True))
     assert "市中区社会组织孵化园初创项目资助" in calls
     assert sum("中央财政支持社会组织参与社会服务项目" in t for t in calls) == 4
+    submitted = Application.objects.filter(state="submitted")
+    assert {a.organization.name for a in submitted} >= {
+        "成都高新区推动力公益发展中心",
+        "济南市市中区雨滴公益服务中心",
+        "北京市西城区牧友社会工作事务所",
+    }
+    on_behalf = submitted.get(organization__name="北京市西城区牧友社会工作事务所")
+    assert on_behalf.applicant.name == "北京市西城区社会工作协会"
     for name in ("ngo-spina", "official-cd"):
         assert name in out.getvalue()
     counts = (Organization.objects.count(), User.objects.count(), AuditEvent.objects.count())

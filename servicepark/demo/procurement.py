@@ -170,3 +170,108 @@ def load_calls(actor: Any) -> None:
             closes_at=closes,
         ),
     )
+
+
+def _content(title: str, requested: str, matching: str, leader: str) -> dict[str, Any]:
+    return {
+        "title": title,
+        "summary": f"{title}：以社区为依托，组织专业社工和志愿者开展服务。",
+        "beneficiaries": "辖区困难群体约 300 人",
+        "targets": "全年服务不少于 2,000 人次，满意度不低于 90%",
+        "activities": ["需求调研与建档", "个案与小组服务", "志愿者培训", "成效评估"],
+        "budget_lines": [
+            {
+                "item": "人员费用",
+                "requested": str(Decimal(requested) * Decimal("0.6")),
+                "matching": {"自筹": str(Decimal(matching) * Decimal("0.5"))},
+            },
+            {
+                "item": "活动费用",
+                "requested": str(Decimal(requested) * Decimal("0.4")),
+                "matching": {"基金会资助": str(Decimal(matching) * Decimal("0.5"))},
+            },
+        ],
+        "governance": {
+            "leading_group": [leader],
+            "advisory_board": ["高教授（四川大学）"],
+            "project_office": [leader, "项目专员"],
+        },
+    }
+
+
+def load_applications(actor: Any) -> None:
+    """SpinaChina and Raindrop have applied; the Xicheng association applies for Mu You."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from servicepark.procurement.models import Application, Call
+    from servicepark.procurement.services.applications import (
+        application_save_draft,
+        application_start,
+        application_submit,
+    )
+    from servicepark.procurement.services.calls import CallInput, call_create, call_publish
+    from servicepark.registry.models import Organization
+
+    xicheng = _ensure_purchaser(actor, "北京市西城区民政局", "civil_affairs", "110102")
+    title = "西城区社会工作服务专项资金（2026）"
+    if not Call.objects.filter(purchaser=xicheng, title=title).exists():
+        now = timezone.now().replace(microsecond=0)
+        call_publish(
+            actor=actor,
+            call=call_create(
+                actor=actor,
+                purchaser=xicheng,
+                data=CallInput(
+                    kind="grant",
+                    method="grant",
+                    title=title,
+                    total_budget="600000.00",
+                    per_project_cap="150000.00",
+                    rubric=RUBRIC,
+                    matching_ratio="0.2",
+                    fields=["social_work", "medical", "elderly"],
+                    eligibility={"kinds": ["direct", "attached"], "within": "110102"},
+                    opens_at=now - dt.timedelta(days=2),
+                    closes_at=now + dt.timedelta(days=25),
+                ),
+            ),
+        )
+    plans = [
+        (
+            "ngo-spina",
+            "spina",
+            "2012年成都市社区居家养老服务项目",
+            "脊柱裂患者居家康复支持",
+            "280000.00",
+            "0",
+            "王晓明",
+        ),
+        (
+            "ngo-raindrop",
+            "raindrop",
+            "市中区社会组织孵化园初创项目资助",
+            "雨滴儿童阅读角",
+            "8000.00",
+            "0",
+            "刘雨",
+        ),
+        ("assoc-xicheng", "muyou", title, "医务社工陪伴计划", "120000.00", "24000.00", "牧晓"),
+    ]
+    names = {
+        "spina": "成都高新区推动力公益发展中心",
+        "raindrop": "济南市市中区雨滴公益服务中心",
+        "muyou": "北京市西城区牧友社会工作事务所",
+    }
+    for username, key, call_title, project, requested, matching, leader in plans:
+        call = Call.objects.get(title=call_title)
+        org = Organization.objects.filter(name=names[key]).order_by("id").first()
+        if org is None or Application.objects.filter(call=call, organization=org).exists():
+            continue
+        user = User.objects.get(username=username)
+        app = application_start(actor=user, call=call, organization=org)
+        application_save_draft(
+            actor=user, application=app, content=_content(project, requested, matching, leader)
+        )
+        application_submit(actor=user, application=app, submission_key="demo")
