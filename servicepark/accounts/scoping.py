@@ -60,11 +60,15 @@ def user_division_codes(user: Any, roles: Iterable[str]) -> list[str]:
     return [g.division_id for g in user_grants(user) if g.role in wanted and g.division_id]
 
 
-def scope_q(user: Any, model: type[Model], *, roles: Iterable[str]) -> Q | None:
-    """The condition behind `scope_for`; None means "everything" (superusers)."""
+def scope_q(
+    user: Any, model: type[Model], *, roles: Iterable[str], paths: ScopePaths | None = None
+) -> Q | None:
+    """The condition behind `scope_for`; None means "everything" (superusers). `paths`
+    overrides the model's SCOPE, for roles that reach rows another way (a purchaser reaches
+    applications through the call, not through the applicant's division)."""
     if getattr(user, "is_superuser", False):
         return None
-    paths: ScopePaths = model.SCOPE  # type: ignore[attr-defined]
+    paths = paths or model.SCOPE  # type: ignore[attr-defined]
     wanted = set(roles)
     condition = Q(pk__in=[])
     for grant in user_grants(user):

@@ -12,8 +12,13 @@ from ninja.responses import Status
 
 from servicepark.common.api import Problem
 from servicepark.common.pagination import paginate
-from servicepark.procurement.models import Call
-from servicepark.procurement.selectors import call_get_for, call_list
+from servicepark.procurement.models import Application, Call
+from servicepark.procurement.selectors import (
+    application_get_for,
+    application_list,
+    call_get_for,
+    call_list,
+)
 from servicepark.registry.models.choices import mask_to_fields
 
 router = Router(tags=["procurement"])
@@ -92,3 +97,59 @@ def get_call(request: HttpRequest, call_id: int) -> Any:
         return Status(200, CallOut.from_call(call_get_for(user=request.user, pk=call_id)))
     except Http404:
         return Status(404, {"detail": _("Not found.")})
+
+
+class ApplicationOut(Schema):
+    id: int
+    call: int
+    organization: int
+    organization_name: str
+    applicant: int
+    state: str
+    requested_total: str
+    matching_total: str
+    eligible: bool | None
+    screening_reasons: list[str]
+    content: dict[str, Any]
+
+    @staticmethod
+    def from_application(app: Application) -> dict[str, Any]:
+        return {
+            "id": app.pk,
+            "call": app.call_id,
+            "organization": app.organization_id,
+            "organization_name": app.organization.name,
+            "applicant": app.applicant_id,
+            "state": app.state,
+            "requested_total": str(app.requested_total),
+            "matching_total": str(app.matching_total),
+            "eligible": app.eligible,
+            "screening_reasons": app.screening_reasons,
+            "content": app.content,
+        }
+
+
+class ApplicationPage(Schema):
+    items: list[ApplicationOut]
+    count: int
+
+
+@router.get("/applications", response={200: ApplicationPage, 401: Problem, 422: Problem})
+def list_applications(request: HttpRequest, page: int = 1) -> Any:
+    result = paginate(application_list(user=request.user), page=page, per_page=50)
+    return {
+        "items": [ApplicationOut.from_application(a) for a in result.items],
+        "count": result.count,
+    }
+
+
+@router.get(
+    "/applications/{application_id}",
+    response={200: ApplicationOut, 401: Problem, 404: Problem, 422: Problem},
+)
+def get_application(request: HttpRequest, application_id: int) -> Any:
+    try:
+        app = application_get_for(user=request.user, pk=application_id)
+    except Http404:
+        return Status(404, {"detail": _("Not found.")})
+    return Status(200, ApplicationOut.from_application(app))

@@ -12,7 +12,14 @@ from django.utils import timezone
 
 from servicepark.accounts.roles import Role
 from servicepark.accounts.scoping import scope_q
-from servicepark.procurement.models import Call, Catalogue, CatalogueEntry, Purchaser
+from servicepark.accounts.scoping_paths import ScopePaths
+from servicepark.procurement.models import (
+    Application,
+    Call,
+    Catalogue,
+    CatalogueEntry,
+    Purchaser,
+)
 from servicepark.registry.models.choices import Field, mask_to_fields
 
 STAFF_ROLES = [Role.PURCHASER, Role.OFFICIAL, Role.AUDITOR]
@@ -138,3 +145,42 @@ def call_get_for(*, user: Any, pk: int) -> Call:
     if call is None:
         raise Http404
     return call
+
+
+# A purchaser reaches applications through the purchasing body of the call.
+_BY_CALL = ScopePaths(division="call__purchaser__division__code", organization="call_id")
+
+
+def application_visible(user: Any) -> QuerySet[Application]:
+    """Organizations see their own (associations also those they filed); officials those of
+    organizations in their jurisdiction; purchasers those to their calls."""
+    by_org = scope_q(
+        user,
+        Application,
+        roles=[
+            Role.ORG_ADMIN,
+            Role.ORG_MEMBER,
+            Role.ASSOCIATION_STAFF,
+            Role.OFFICIAL,
+            Role.AUDITOR,
+        ],
+    )
+    by_call = scope_q(user, Application, roles=[Role.PURCHASER], paths=_BY_CALL)
+    if by_org is None or by_call is None:
+        return Application.objects.all()
+    return Application.objects.filter(by_org | by_call)
+
+
+def application_list(*, user: Any) -> QuerySet[Application]:
+    return (
+        application_visible(user)
+        .select_related("call__purchaser", "organization", "applicant")
+        .order_by("-id")
+    )
+
+
+def application_get_for(*, user: Any, pk: int) -> Application:
+    application = application_list(user=user).filter(pk=pk).first()
+    if application is None:
+        raise Http404
+    return application

@@ -1,5 +1,12 @@
+import dataclasses
+
 import pytest
 from django.utils import translation
+
+from servicepark.accounts.tests.factories import make_user
+from servicepark.procurement.services.calls import call_create, call_publish
+from servicepark.procurement.services.catalogue import purchaser_create
+from servicepark.procurement.tests.test_calls import data as call_data
 
 
 @pytest.fixture
@@ -7,3 +14,20 @@ def english():
     """For tests that assert message text: messages in English (the default is Chinese)."""
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def call():
+    """A published, open off-catalogue purchase call in Chengdu (2 years, direct/attached)."""
+    official = make_user("official", division="510100")
+    buyer = make_user("purchaser", division="510100")
+    purchaser = purchaser_create(
+        actor=official, name="成都市民政局", kind="civil_affairs", division_code="510100"
+    )
+    data = dataclasses.replace(
+        call_data(None),
+        off_catalogue_reason="试点",
+        eligibility={"kinds": ["direct", "attached"], "min_years": 2, "within": "510100"},
+    )
+    created = call_create(actor=buyer, purchaser=purchaser, data=data)
+    return call_publish(actor=buyer, call=created)

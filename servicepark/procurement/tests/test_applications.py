@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
 import pytest
@@ -18,9 +17,6 @@ from servicepark.procurement.services.applications import (
     application_submit,
     application_withdraw,
 )
-from servicepark.procurement.services.calls import call_create, call_publish
-from servicepark.procurement.services.catalogue import purchaser_create
-from servicepark.procurement.tests.test_calls import data as call_data
 from servicepark.registry.tests.factories import make_org
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -44,22 +40,6 @@ def content(requested="100000.00", matching="50000.00", **overrides):
     }
     base.update(overrides)
     return base
-
-
-@pytest.fixture
-def call():
-    official = make_user("official", division="510100")
-    buyer = make_user("purchaser", division="510100")
-    purchaser = purchaser_create(
-        actor=official, name="成都市民政局", kind="civil_affairs", division_code="510100"
-    )
-    data = dataclasses.replace(
-        call_data(None),
-        off_catalogue_reason="试点",
-        eligibility={"kinds": ["direct", "attached"], "min_years": 2, "within": "510100"},
-    )
-    created = call_create(actor=buyer, purchaser=purchaser, data=data)
-    return call_publish(actor=buyer, call=created)
 
 
 @pytest.fixture
