@@ -37,3 +37,9 @@ def can_edit_application(user: Any, application: Any) -> Decision:
     if application.applicant_id in user_organization_ids(user, [Role.ASSOCIATION_STAFF]):
         return True, ""
     return False, _("Only the applying organization may change this application.")
+
+
+@rule("call.manage")
+def can_manage_call(user: Any, call: Any) -> Decision:
+    """The purchaser's staff run their calls: screening, juries, decisions."""
+    return can_edit_catalogue(user, call.purchaser)

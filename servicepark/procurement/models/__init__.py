@@ -1,15 +1,20 @@
 from servicepark.procurement.models.application import Application, ApplicationVersion
 from servicepark.procurement.models.call import RESTRICTED_METHODS, Call, Method
 from servicepark.procurement.models.catalogue import Catalogue, CatalogueEntry
+from servicepark.procurement.models.jury import Assignment, ExpertProfile, ExpertTie, Recusal
 from servicepark.procurement.models.purchaser import Purchaser
 
 __all__ = [
     "RESTRICTED_METHODS",
     "Application",
     "ApplicationVersion",
+    "Assignment",
     "Call",
     "Catalogue",
     "CatalogueEntry",
+    "ExpertProfile",
+    "ExpertTie",
     "Method",
     "Purchaser",
+    "Recusal",
 ]
