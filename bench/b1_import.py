@@ -24,17 +24,49 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import COLUMNS, RESULTS, ROOT, SERVICEPARK, machine_info, write_csv, write_json
+from bench.common import (
+    COLUMNS,
+    RESULTS,
+    ROOT,
+    SERVICEPARK,
+    loadavg,
+    machine_info,
+    wait_for_quiet,
+    write_csv,
+    write_json,
+)
 
 COPY_TABLE = "bench_copy"
 GOAL_RATIO = 0.4
 GOAL_RSS_MB = 400
 
 
+def server_cpu_s(database_url: str) -> float | None:
+    """CPU seconds used so far by the server's exited processes (the postmaster's cutime +
+    cstime): a finished client's backend, autovacuum workers. None when not readable."""
+    import psycopg
+
+    try:
+        with psycopg.connect(database_url, autocommit=True) as conn:
+            row = conn.execute("SHOW data_directory").fetchone()
+        assert row
+        pid = int(Path(row[0], "postmaster.pid").read_text().split()[0])
+        time.sleep(0.5)  # let the postmaster reap the backends of closed connections
+        stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, ValueError, IndexError, AssertionError, psycopg.Error):
+        return None
+    return (int(stat[13]) + int(stat[14])) / os.sysconf("SC_CLK_TCK")
+
+
+def _delta(before: float | None, after: float | None) -> float | None:
+    return round(after - before, 2) if before is not None and after is not None else None
+
+
 def run_import(csv_path: Path, errors_path: Path, database_url: str) -> dict[str, Any]:
     env = dict(os.environ, DATABASE_URL=database_url)
     env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     cmd = [str(SERVICEPARK), "import", "organizations", str(csv_path), "--errors", str(errors_path)]
+    server_before = server_cpu_s(database_url)
     out_path, err_path = errors_path.with_suffix(".stdout"), errors_path.with_suffix(".stderr")
     with out_path.open("wb") as out, err_path.open("wb") as err:
         started = time.perf_counter()
@@ -43,12 +75,14 @@ def run_import(csv_path: Path, errors_path: Path, database_url: str) -> dict[str
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
+    server = _delta(server_before, server_cpu_s(database_url))
     return {
         "command": " ".join(["servicepark", *cmd[1:]]),
         "exit_code": proc.returncode,
         "wall_s": round(wall, 3),
         "user_cpu_s": round(usage.ru_utime, 2),
         "sys_cpu_s": round(usage.ru_stime, 2),
+        "server_cpu_s": server,
         "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),  # Linux: kilobytes
         "stdout": out_path.read_text(errors="replace").strip(),
         "stderr": err_path.read_text(errors="replace").strip()[-2000:],
@@ -59,6 +93,7 @@ def run_copy(csv_path: Path, database_url: str) -> dict[str, Any]:
     import psycopg
 
     cols = ", ".join(f"{c} text" for c in COLUMNS)
+    server_before = server_cpu_s(database_url)
     with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute(f"DROP TABLE IF EXISTS {COPY_TABLE}")
         conn.execute(f"CREATE TABLE {COPY_TABLE} ({cols})")
@@ -71,7 +106,9 @@ def run_copy(csv_path: Path, database_url: str) -> dict[str, Any]:
         wall = time.perf_counter() - started
         row = conn.execute(f"SELECT count(*) FROM {COPY_TABLE}").fetchone()
         conn.execute(f"DROP TABLE {COPY_TABLE}")
-    return {"wall_s": round(wall, 3), "rows": row[0] if row else 0}
+    # Server CPU includes the count(*) and DROP TABLE after the COPY (a small part).
+    server = _delta(server_before, server_cpu_s(database_url))
+    return {"wall_s": round(wall, 3), "rows": row[0] if row else 0, "server_cpu_s": server}
 
 
 def db_facts(database_url: str) -> dict[str, Any]:
@@ -126,7 +163,9 @@ def main() -> int:
     gen_s = time.perf_counter() - started
     print(f"b1: {size / 1e6:.1f} MB in {gen_s:.1f} s; importing", file=sys.stderr)
 
+    quiet = wait_for_quiet()
     imp = run_import(csv_path, errors_path, args.database_url)
+    quiet["load_at_end"] = loadavg()
     print(
         f"b1: import exit {imp['exit_code']} in {imp['wall_s']:.1f} s, "
         f"peak RSS {imp['peak_rss_mb']} MB; {imp['stdout']}",
@@ -159,6 +198,7 @@ def main() -> int:
         "ratio_met": ratio >= GOAL_RATIO,
         "rss_met": imp["peak_rss_mb"] <= GOAL_RSS_MB,
         "database": facts,
+        "load": quiet,
     }
     write_json(args.out, result)
     print(

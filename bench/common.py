@@ -19,6 +19,7 @@ import platform
 import random
 import subprocess
 import sys
+import time
 from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -330,6 +331,14 @@ def _first_line(cmd: list[str]) -> str:
     return out.stdout.strip().splitlines()[0] if out.stdout.strip() else ""
 
 
+def _count_lines(cmd: list[str]) -> int | None:
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return len(out.stdout.splitlines())
+
+
 def machine_info(database_url: str | None = None) -> dict[str, Any]:
     cpu = ""
     mem_kb = 0
@@ -351,6 +360,9 @@ def machine_info(database_url: str | None = None) -> dict[str, Any]:
         "kernel": platform.release(),
         "python": platform.python_version(),
         "git_commit": _first_line(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"]),
+        "git_uncommitted_app_files": _count_lines(
+            ["git", "-C", str(ROOT), "status", "--porcelain", "--", "servicepark", "config"]
+        ),
     }
     if database_url:
         import psycopg
@@ -364,6 +376,30 @@ def machine_info(database_url: str | None = None) -> dict[str, Any]:
                 settings[name] = value[0] if value else ""
             info["postgresql_settings"] = settings
     return info
+
+
+def loadavg() -> list[float]:
+    """1, 5 and 15-minute load averages (other work on the machine skews the figures)."""
+    try:
+        return [float(x) for x in Path("/proc/loadavg").read_text().split()[:3]]
+    except (OSError, ValueError):
+        return []
+
+
+def wait_for_quiet(limit_s: float | None = None, threshold: float = 1.0) -> dict[str, Any]:
+    """Wait (at most BENCH_QUIET_WAIT s, default 120) until the 1-minute load is below
+    `threshold`, so that a benchmark does not start on top of other heavy work."""
+    if limit_s is None:
+        limit_s = float(os.environ.get("BENCH_QUIET_WAIT", 120))
+    started = time.monotonic()
+    before = loadavg()
+    while loadavg() and loadavg()[0] >= threshold and time.monotonic() - started < limit_s:
+        time.sleep(5)
+    return {
+        "load_before_wait": before,
+        "waited_s": round(time.monotonic() - started),
+        "load_at_start": loadavg(),
+    }
 
 
 def percentile(values: Sequence[float], pct: float) -> float:

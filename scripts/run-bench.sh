@@ -9,7 +9,10 @@
 # Raw JSON goes to bench/results/<UTC timestamp>/ (git-ignored); the report to
 # docs/BENCHMARKS.md.
 #
-# Environment: BENCH_ROWS (default 1000000), BENCH_SMALL_ROWS (10000), BENCH_REPS (60).
+# Environment: BENCH_ROWS (default 1000000), BENCH_SMALL_ROWS (10000), BENCH_REPS (60),
+# BENCH_QUIET_WAIT (120: before each measurement, wait up to this many seconds for the 1-minute
+# load average to drop below 1, so that other work on the machine does not skew the figures).
+# A full run takes about 20 minutes on 2 cores, most of it the 1M-row import.
 # A quick check: BENCH_ROWS=20000 scripts/run-bench.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -65,6 +68,9 @@ COMMAND="BENCH_ROWS=$ROWS BENCH_SMALL_ROWS=$SMALL BENCH_REPS=$BENCH_REPS scripts
 step "$COMMAND  (results in $OUT)"
 run_size "$ROWS" large
 run_size "$SMALL" small
+
+step "B3 award optimiser and score aggregation"
+$BIN/python bench/b3_allocation.py --out "$OUT/b3_allocation.json" >/dev/null
 
 step "report"
 $BIN/python bench/report.py --results "$OUT" --command "$COMMAND" --out docs/BENCHMARKS.md
