@@ -57,5 +57,8 @@ def paginate(queryset: QuerySet[Any], *, page: Any, per_page: int = 20) -> Page:
     last = max(1, -(-count // per_page))
     number = min(number, last)
     offset = (number - 1) * per_page
-    items = list(queryset[offset : offset + per_page])
+    # Pick the page's ids first without the joins, then load those rows with them: otherwise
+    # PostgreSQL may join every match before keeping one page (see docs/BENCHMARKS.md).
+    ids = list(queryset.values_list("pk", flat=True)[offset : offset + per_page])
+    items = list(queryset.filter(pk__in=ids)) if ids else []
     return Page(items=items, number=number, per_page=per_page, count=count, count_capped=capped)

@@ -28,6 +28,7 @@ PUBLIC_STATUSES = (
 )
 _USCC_PREFIX = re.compile(r"^[0-9A-HJ-NP-RTUW-Y]{2,18}$")
 _LATIN = re.compile(r"^[a-z]+$")
+_DIGIT = re.compile(r"[0-9０-９〇一二三四五六七八九]")
 LIST_FIELDS = (
     "id",
     "uscc",
@@ -77,11 +78,16 @@ def _search(qs: QuerySet[Organization], q: str) -> QuerySet[Organization]:
         return qs
     if has_cjk(q):
         grams = query_ngrams(q)
+        by_name = Q(name__contains=q)
         if connection.vendor == "postgresql" and grams:
             query = SearchQuery(" & ".join(grams), search_type="raw", config="simple")
             qs = qs.alias(search=SearchVector("search_tokens", config="simple"))
-            return qs.filter(Q(search=query, name__contains=q) | Q(filing_number=q))
-        return qs.filter(Q(name__contains=q) | Q(filing_number=q))
+            by_name = Q(search=query, name__contains=q)
+        # An OR with another column makes PostgreSQL re-evaluate the n-gram match on every
+        # candidate row; filing numbers always carry digits, so only then is it worth it.
+        if _DIGIT.search(q):
+            return qs.filter(by_name | Q(filing_number=q))
+        return qs.filter(by_name)
     upper = q.upper().replace(" ", "")
     lower = q.lower().replace(" ", "")
     condition = Q(pk__in=[])

@@ -18,6 +18,7 @@ from servicepark.registry.models.choices import (
 )
 
 NAME_MAX = 100
+FIELD_LABELS = dict(Field.choices)  # lazy labels: translated when shown
 
 
 class Organization(BaseModel):
@@ -96,7 +97,6 @@ class Organization(BaseModel):
         indexes = [
             models.Index(fields=["division", "status"], name="org_division_status_idx"),
             models.Index(fields=["status", "org_type"], name="org_status_type_idx"),
-            models.Index(fields=["name_initials"], name="org_initials_idx"),
         ]
 
     def __str__(self) -> str:
@@ -108,8 +108,7 @@ class Organization(BaseModel):
 
     @property
     def field_labels(self) -> list[str]:
-        labels = dict(Field.choices)
-        return [str(labels[c]) for c in self.field_codes]
+        return [str(FIELD_LABELS[c]) for c in self.field_codes]
 
     @property
     def is_legally_registered(self) -> bool:
