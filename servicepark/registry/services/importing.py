@@ -3,7 +3,9 @@
 Rows stream through in batches: each batch is validated (registry.validation, the same rules as
 the web form), checked against the registry with a few queries, and stored with PostgreSQL
 `COPY` (bulk insert elsewhere) together with one audit event listing what it created.
-Invalid rows go to the error report; memory stays flat however large the file is.
+Invalid rows go to the error report. Rows are never all held at once; what grows with the file is
+the set of identities already seen, to find duplicates within the file (the whole process peaks
+at about 320 MB for a million rows; docs/BENCHMARKS.md).
 """
 
 from __future__ import annotations
