@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import models
 
@@ -20,3 +20,32 @@ class MoneyField(models.DecimalField):
         kwargs.setdefault("max_digits", 16)
         kwargs.setdefault("decimal_places", 2)
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class AmountError(ValueError):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+LARGEST = Decimal("1e14")
+
+
+def parse_yuan(value: object) -> Decimal:
+    """An amount of yuan as people and files write it: text, an integer or a Decimal (never a
+    float), zero or more, at most two decimal places. Raises AmountError with a message."""
+    from django.utils.translation import gettext as _
+
+    if isinstance(value, float | bool) or value is None:
+        raise AmountError(_("Write amounts as numbers such as 80000.00."))
+    try:
+        amount = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise AmountError(_("“%(v)s” is not an amount in yuan.") % {"v": str(value)[:30]}) from None
+    if not amount.is_finite() or amount < 0:
+        raise AmountError(_("An amount cannot be negative (it must be zero or more)."))
+    if amount != amount.quantize(CENT):
+        raise AmountError(_("At most two decimal places (fen)."))
+    if amount >= LARGEST:
+        raise AmountError(_("The amount is too large."))
+    return amount.quantize(CENT)

@@ -11,16 +11,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import highspy
 import numpy as np
 from django.utils.translation import gettext as _
 
+from servicepark.common.money import CENT, AmountError, parse_yuan
 from servicepark.registry.models.choices import FIELD_BITS
 
-CENT = Decimal("0.01")
 TOP_KEYS = {"budget", "min_per_field", "max_per_field", "max_per_organization", "applications"}
 APP_KEYS = {"id", "organization", "field", "requested", "score", "eligible"}
 
@@ -92,19 +92,10 @@ def _money(value: Any, where: str, problems: list[str]) -> Decimal:
         )
         return Decimal(0)
     try:
-        amount = Decimal(str(value).strip())
-    except InvalidOperation:
-        problems.append(
-            _("%(where)s: “%(value)s” is not an amount.")
-            % {"where": where, "value": str(value)[:30]}
-        )
+        return parse_yuan(value)
+    except AmountError as exc:
+        problems.append(_("%(where)s: %(problem)s") % {"where": where, "problem": exc.message})
         return Decimal(0)
-    if not amount.is_finite() or amount < 0:
-        problems.append(_("%(where)s: the amount must be zero or more.") % {"where": where})
-        return Decimal(0)
-    if amount != amount.quantize(CENT):
-        problems.append(_("%(where)s: at most two decimal places (fen).") % {"where": where})
-    return amount.quantize(CENT)
 
 
 def _field_limits(raw: Any, name: str, problems: list[str]) -> dict[str, Decimal]:

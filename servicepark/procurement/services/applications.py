@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from servicepark.accounts.roles import Role
 from servicepark.accounts.scoping import user_organization_ids
 from servicepark.common.audit import audit_record
-from servicepark.common.money import CENT
+from servicepark.common.money import CENT, AmountError, parse_yuan
 from servicepark.common.permissions import require_permission
 from servicepark.procurement.eligibility import screen
 from servicepark.procurement.models import Application, ApplicationVersion, Call
@@ -91,18 +91,10 @@ def application_start(*, actor: Any, call: Call, organization: Organization) -> 
 
 def _amount(value: Any, where: str, problems: list[str]) -> Decimal:
     try:
-        amount = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        problems.append(
-            _("%(where)s: “%(v)s” is not an amount.") % {"where": where, "v": str(value)[:30]}
-        )
+        return parse_yuan(value)
+    except AmountError as exc:
+        problems.append(_("%(where)s: %(problem)s") % {"where": where, "problem": exc.message})
         return Decimal(0)
-    if not amount.is_finite() or amount < 0:
-        problems.append(_("%(where)s: amounts cannot be negative.") % {"where": where})
-        return Decimal(0)
-    if amount != amount.quantize(CENT):
-        problems.append(_("%(where)s: at most two decimal places (fen).") % {"where": where})
-    return amount.quantize(CENT)
 
 
 def check_content(call: Call, content: Any) -> tuple[Decimal, Decimal, list[str]]:

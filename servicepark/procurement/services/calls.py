@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicepark.common.audit import audit_record, snapshot
-from servicepark.common.money import CENT
+from servicepark.common.money import AmountError, parse_yuan
 from servicepark.common.permissions import require_permission
 from servicepark.geo.codes import is_within
 from servicepark.geo.selectors import division_get
@@ -77,17 +77,10 @@ class CallInput:
 
 def _money(value: Any, name: str, errors: dict[str, list[str]]) -> Decimal:
     try:
-        amount = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        errors[name] = [_("Not an amount in yuan.")]
+        return parse_yuan(value)
+    except AmountError as exc:
+        errors[name] = [exc.message]
         return Decimal(0)
-    if not amount.is_finite() or amount < 0:
-        errors[name] = [_("The amount must be zero or more.")]
-    elif amount != amount.quantize(CENT):
-        errors[name] = [_("At most two decimal places (fen).")]
-    elif amount >= Decimal("1e14"):
-        errors[name] = [_("The amount is too large.")]
-    return amount
 
 
 def _check_rubric(rubric: Any, errors: dict[str, list[str]]) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from servicepark.common.audit import audit_record, snapshot
-from servicepark.common.money import CENT
+from servicepark.common.money import AmountError, parse_yuan
 from servicepark.common.permissions import require_permission
 from servicepark.geo.selectors import division_get
 from servicepark.procurement.models import Catalogue, CatalogueEntry, Purchaser
@@ -66,20 +66,6 @@ def catalogue_create(*, actor: Any, purchaser: Purchaser, year: int) -> Catalogu
     return catalogue
 
 
-def _amount(value: Any) -> Decimal:
-    try:
-        amount = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        raise ValidationError({"budget": [_("Not an amount in yuan.")]}) from None
-    if not amount.is_finite() or amount < 0:
-        raise ValidationError({"budget": [_("The budget must be zero or more.")]})
-    if amount != amount.quantize(CENT):
-        raise ValidationError({"budget": [_("At most two decimal places (fen).")]})
-    if amount >= Decimal("1e14"):
-        raise ValidationError({"budget": [_("The amount is too large.")]})
-    return amount
-
-
 def catalogue_entry_add(
     *,
     actor: Any,
@@ -121,9 +107,9 @@ def catalogue_entry_add(
             errors["budget"] = [_("A service item needs a budget.")]
         else:
             try:
-                amount = _amount(budget)
-            except ValidationError as exc:
-                errors.update(exc.message_dict)
+                amount = parse_yuan(budget)
+            except AmountError as exc:
+                errors["budget"] = [exc.message]
     elif codes or budget not in (None, ""):
         errors["budget"] = [_("Only service items (the third tier) carry fields and budgets.")]
     if errors:
