@@ -25,15 +25,20 @@ from servicepark.registry.models.choices import Field, mask_to_fields
 STAFF_ROLES = [Role.PURCHASER, Role.OFFICIAL, Role.AUDITOR]
 
 
+def _public_or_scoped(model: Any, user: Any) -> QuerySet[Any]:
+    """Published rows for everyone; every row inside the user's jurisdiction for its staff."""
+    published = Q(state="published")
+    if user is not None and getattr(user, "is_authenticated", False):
+        own = scope_q(user, model, roles=STAFF_ROLES)
+        if own is None:
+            return model.objects.all()
+        return model.objects.filter(published | own)
+    return model.objects.filter(published)
+
+
 def catalogue_visible(user: Any) -> QuerySet[Catalogue]:
     """Published catalogues are public; drafts are seen in the purchaser's jurisdiction."""
-    published = Q(state=Catalogue.State.PUBLISHED)
-    if user is not None and getattr(user, "is_authenticated", False):
-        own = scope_q(user, Catalogue, roles=STAFF_ROLES)
-        if own is None:
-            return Catalogue.objects.all()
-        return Catalogue.objects.filter(published | own)
-    return Catalogue.objects.filter(published)
+    return _public_or_scoped(Catalogue, user)
 
 
 def catalogue_list(*, user: Any) -> QuerySet[Catalogue]:
@@ -119,13 +124,7 @@ def catalogue_field_spread(catalogue: Catalogue) -> list[FieldShare]:
 
 def call_visible(user: Any) -> QuerySet[Call]:
     """Published calls are public; drafts are seen in the purchaser's jurisdiction."""
-    published = Q(state=Call.State.PUBLISHED)
-    if user is not None and getattr(user, "is_authenticated", False):
-        own = scope_q(user, Call, roles=STAFF_ROLES)
-        if own is None:
-            return Call.objects.all()
-        return Call.objects.filter(published | own)
-    return Call.objects.filter(published)
+    return _public_or_scoped(Call, user)
 
 
 def call_list(*, user: Any, phase: str = "") -> QuerySet[Call]:
