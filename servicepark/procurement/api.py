@@ -12,13 +12,16 @@ from ninja.responses import Status
 
 from servicepark.common.api import Problem
 from servicepark.common.pagination import paginate
-from servicepark.procurement.models import Application, Call
+from servicepark.common.permissions import has_permission
+from servicepark.procurement.models import Application, Assignment, Call
+from servicepark.procurement.scoring import aggregate
 from servicepark.procurement.selectors import (
     application_get_for,
     application_list,
     call_get_for,
     call_list,
 )
+from servicepark.procurement.services.jury import scores_visible_to
 from servicepark.registry.models.choices import mask_to_fields
 
 router = Router(tags=["procurement"])
@@ -153,3 +156,52 @@ def get_application(request: HttpRequest, application_id: int) -> Any:
     except Http404:
         return Status(404, {"detail": _("Not found.")})
     return Status(200, ApplicationOut.from_application(app))
+
+
+class SheetOut(Schema):
+    juror: int
+    scores: dict[str, int]
+    comment: str
+
+
+class ReviewsOut(Schema):
+    application: int
+    sheets: list[SheetOut]
+    per_criterion: dict[str, str]
+    total: str
+    disagreement: bool
+
+
+@router.get(
+    "/applications/{application_id}/reviews",
+    response={200: ReviewsOut, 401: Problem, 403: Problem, 404: Problem, 422: Problem},
+)
+def get_reviews(request: HttpRequest, application_id: int) -> Any:
+    """Jurors (after submitting their own sheet) and the purchaser's staff; nobody else."""
+    try:
+        app = application_get_for(user=request.user, pk=application_id)
+    except Http404:
+        return Status(404, {"detail": _("Not found.")})
+    juror = Assignment.objects.filter(
+        application=app, expert__user_id=request.user.pk or 0
+    ).exists()
+    if not juror and not has_permission("call.manage", request.user, app.call)[0]:
+        return Status(403, {"detail": _("Only the jury and the purchaser's staff see reviews.")})
+    sheets = scores_visible_to(user=request.user, application=app)
+    keys = [c["key"] for c in app.call.rubric]
+    result = aggregate([s.scores for s in sheets], keys) if sheets else None
+    return Status(
+        200,
+        {
+            "application": app.pk,
+            "sheets": [
+                {"juror": i + 1, "scores": s.scores, "comment": s.comment}
+                for i, s in enumerate(sheets)
+            ],
+            "per_criterion": {
+                k: str(v) for k, v in (result.per_criterion if result else {}).items()
+            },
+            "total": str(result.total if result else "0.00"),
+            "disagreement": bool(result and result.disagreement),
+        },
+    )

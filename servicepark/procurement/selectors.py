@@ -15,6 +15,7 @@ from servicepark.accounts.scoping import scope_q
 from servicepark.accounts.scoping_paths import ScopePaths
 from servicepark.procurement.models import (
     Application,
+    Assignment,
     Call,
     Catalogue,
     CatalogueEntry,
@@ -167,7 +168,13 @@ def application_visible(user: Any) -> QuerySet[Application]:
     by_call = scope_q(user, Application, roles=[Role.PURCHASER], paths=_BY_CALL)
     if by_org is None or by_call is None:
         return Application.objects.all()
-    return Application.objects.filter(by_org | by_call)
+    # Experts see the applications they are assigned to, and no others.
+    assigned = Q(
+        pk__in=Assignment.objects.filter(expert__user_id=getattr(user, "pk", None) or 0).values(
+            "application_id"
+        )
+    )
+    return Application.objects.filter(by_org | by_call | assigned)
 
 
 def application_list(*, user: Any) -> QuerySet[Application]:

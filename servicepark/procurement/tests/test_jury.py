@@ -146,3 +146,34 @@ def test_aggregation_trims_with_five_jurors_and_flags_disagreement():
     assert not aggregate(
         [{"a": 1, "b": 1}, {"a": 30, "b": 1}], criteria, spread_limit=Decimal("30")
     ).disagreement
+
+
+def test_reviews_api_and_assigned_applications(client, call):
+    import json
+
+    from servicepark.accounts.tests.factories import PASSWORD
+
+    app = submitted(call, "甲组织")
+    experts = [expert(f"r{i}") for i in range(3)]
+    jury_assign(actor=make_user("purchaser", division="510100", username="buyer"), call=call)
+
+    def headers(username):
+        token = client.post(
+            "/api/v1/auth/token",
+            json.dumps({"username": username, "password": PASSWORD}),
+            content_type="application/json",
+        )
+        return {"HTTP_AUTHORIZATION": f"Bearer {token.json()['token']}"}
+
+    url = f"/api/v1/applications/{app.pk}/reviews"
+    assert client.get("/api/v1/applications", **headers("r0")).json()["count"] == 1
+    assert client.get(url, **headers("r0")).json()["sheets"] == []  # nothing before own sheet
+    sheet = Assignment.objects.get(application=app, expert=experts[0])
+    score_submit(actor=experts[0].user, assignment=sheet, scores=FULL | {"capacity": 20})
+    body = client.get(url, **headers("r0")).json()
+    assert body["total"] == "90.00" and len(body["sheets"]) == 1
+    assert client.get(url, **headers("buyer")).status_code == 200
+    owner = make_user("org_admin", organization=app.organization, username="owner")
+    assert owner and client.get(url, **headers("owner")).status_code == 403
+    outsider = expert("other-expert")
+    assert outsider and client.get(url, **headers("other-expert")).status_code == 404
