@@ -94,8 +94,13 @@ def _search(qs: QuerySet[Organization], q: str) -> QuerySet[Organization]:
     if _USCC_PREFIX.match(upper) and any(c.isdigit() for c in upper):
         condition |= Q(uscc__startswith=upper) | Q(filing_number__startswith=q)
     if _LATIN.match(lower):
-        if len(lower) >= 3:
+        # Short Latin input is most likely initials; as a substring of full pinyin it matches
+        # tens of thousands of names by accident (e.g. "sal" in "...sa-li..."), so full
+        # pinyin is searched anywhere only from four letters on, and from the start before.
+        if len(lower) >= 4:
             condition |= Q(name_pinyin__contains=lower) | Q(name_initials__contains=lower)
+        elif len(lower) == 3:
+            condition |= Q(name_initials__contains=lower) | Q(name_pinyin__startswith=lower)
         else:
             condition |= Q(name_initials__startswith=lower) | Q(name_pinyin__startswith=lower)
     condition |= Q(filing_number=q)

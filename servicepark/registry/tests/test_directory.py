@@ -164,3 +164,11 @@ def test_very_common_searches_stop_counting_and_ask_to_narrow(client, monkeypatc
     body = client.get("/organizations/", {"q": "常见词"}).content.decode()
     assert "超过 5 个" in body  # the count stops at the cap and asks to narrow the search
     assert len(names(client, q="常见词")) == 8  # the page itself still lists what matches
+
+
+def test_three_letters_are_initials_or_the_start_of_the_pinyin(client):
+    make_org(name="萨里社区服务中心")  # sa li ...: "sal" starts its pinyin
+    make_org(name="阳光萨拉公益中心")  # ...sa la...: "sal" only inside the pinyin
+    make_org(name="四安里协会", org_type="social_group", registration_kind="registered")
+    assert set(names(client, q="sal")) == {"萨里社区服务中心", "四安里协会"}  # sal = s-a-l
+    assert "阳光萨拉公益中心" in names(client, q="sala")  # four letters: anywhere in pinyin
