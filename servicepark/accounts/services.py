@@ -87,6 +87,8 @@ def _token_hash(token: str) -> str:
 
 def api_token_issue(*, username: str, password: str) -> str:
     """Check the credentials and return a new bearer token (stored only as a hash)."""
+    if "\x00" in username or "\x00" in password:  # PostgreSQL refuses NUL in text
+        raise ValidationError(_("Wrong username or password."))
     user = authenticate(username=username, password=password)
     if user is None or not user.is_active:
         raise ValidationError(_("Wrong username or password."))

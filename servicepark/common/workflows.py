@@ -64,6 +64,8 @@ def workflow_transition(
     except KeyError:
         raise ValidationError(_("Unknown action.")) from None
     reason = (reason or "").strip()
+    if "\x00" in reason:
+        raise ValidationError(_("The reason contains a character that cannot be stored."))
     with transaction.atomic():
         locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
         current = getattr(locked, workflow.field)

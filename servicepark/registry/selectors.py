@@ -53,6 +53,11 @@ class DirectoryFilters:
     field: str = ""
     status: str = ""
 
+    def __post_init__(self) -> None:
+        # Filters arrive from URLs and the API as they are; PostgreSQL refuses NUL in text.
+        for name in ("q", "division", "org_type", "kind", "field", "status"):
+            object.__setattr__(self, name, str(getattr(self, name)).replace("\x00", ""))
+
 
 def organization_visible(user: Any) -> QuerySet[Organization]:
     """What `user` may see: the public register, plus everything in their jurisdiction and

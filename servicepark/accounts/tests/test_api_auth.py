@@ -88,3 +88,18 @@ def test_transition_via_api(client):
     make_user("official", division="310107", username="sh")
     other = token_for(client, "sh")
     assert post_json(client, url, {"action": "reinstate", "reason": "x"}, other).status_code == 403
+
+
+def test_nul_bytes_are_refused_not_crashing(client):
+    """Found by the API fuzz test: NUL in text must be a clear 4xx, never a server error."""
+    make_user("official", division="510100", username="off")
+    bad = post_json(client, "/api/v1/auth/token", {"username": "\x00", "password": "x"})
+    assert bad.status_code == 401
+    listing = client.get("/api/v1/organizations", {"q": "雨\x00", "org_type": "\x00"})
+    assert listing.status_code == 200
+    org = make_org(division_code="510107019")
+    token = token_for(client, "off")
+    url = f"/api/v1/organizations/{org.pk}/transitions"
+    response = post_json(client, url, {"action": "suspend", "reason": "a\x00b"}, token)
+    assert response.status_code == 422
+    assert Organization.objects.get(pk=org.pk).status == "registered"
