@@ -18,7 +18,7 @@ def _nav(request: HttpRequest) -> dict[str, Any]:
 
     return {
         "can_import": has_permission("organization.import", user)[0],
-        "can_decide": has_permission("organization.export", user)[0],
+        "can_decide": has_permission("change_request.review", user)[0],
         "can_audit": has_permission("audit.view", user)[0],
         "my_orgs": list(organizations_administered(user).only("id", "name")[:3]),
     }

@@ -48,6 +48,14 @@ def can_decide_change_request(user: Any, org: Any) -> Decision:
     return False, _("Only a civil-affairs official of this jurisdiction may decide on changes.")
 
 
+@rule("change_request.review")
+def can_review_change_requests(user: Any, obj: Any) -> Decision:
+    """Who gets the change-request queue: officials (deciding is checked per organization)."""
+    if user.is_superuser or Role.OFFICIAL in user_roles(user):
+        return True, ""
+    return False, _("Only civil-affairs officials review change requests.")
+
+
 @rule("organization.import")
 def can_import_organizations(user: Any, obj: Any) -> Decision:
     if user.is_superuser or Role.OFFICIAL in user_roles(user):

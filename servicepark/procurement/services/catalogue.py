@@ -15,7 +15,7 @@ from servicepark.common.money import AmountError, parse_yuan
 from servicepark.common.permissions import require_permission
 from servicepark.geo.selectors import division_get
 from servicepark.procurement.models import Catalogue, CatalogueEntry, Purchaser
-from servicepark.registry.models.choices import FIELD_BITS
+from servicepark.registry.models.choices import FIELD_BITS, fields_to_mask
 
 ENTRY_FIELDS = ("tier", "code", "name", "fields", "budget", "open_to_social_orgs", "parent")
 
@@ -96,9 +96,7 @@ def catalogue_entry_add(
     unknown = [c for c in codes if c not in FIELD_BITS]
     if unknown:
         errors["fields"] = [_("Unknown field of service “%(v)s”.") % {"v": unknown[0][:30]}]
-    mask = 0
-    for c in codes:
-        mask |= FIELD_BITS.get(c, 0)
+    mask = fields_to_mask([c for c in codes if c in FIELD_BITS])
     amount: Decimal | None = None
     if tier == 3:
         if not codes:

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from servicepark.common.feedback import flash_error
 from servicepark.common.permissions import has_permission
 from servicepark.procurement.forms import CatalogueEntryForm, CatalogueForm
 from servicepark.procurement.models import CatalogueEntry
@@ -83,7 +84,7 @@ def catalogue_entry(request: HttpRequest, pk: int) -> HttpResponse:
     catalogue = catalogue_get_for(user=request.user, pk=pk)
     form = CatalogueEntryForm(request.POST, catalogue=catalogue)
     if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+        flash_error(request, form)
         return redirect("procurement:catalogue", pk)
     data: dict[str, Any] = dict(form.cleaned_data)
     parent: CatalogueEntry | None = data.pop("parent")
@@ -91,7 +92,7 @@ def catalogue_entry(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         catalogue_entry_add(actor=request.user, catalogue=catalogue, parent=parent, **data)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        flash_error(request, exc)
     except PermissionDenied as exc:
         raise exc
     else:
@@ -106,7 +107,7 @@ def catalogue_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         catalogue_publish(actor=request.user, catalogue=catalogue)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        flash_error(request, exc)
     else:
         messages.success(request, _("The catalogue was published."))
     return redirect("procurement:catalogue", pk)

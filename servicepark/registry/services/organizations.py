@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,7 +16,7 @@ from servicepark.common.permissions import require_permission
 from servicepark.common.workflows import workflow_transition
 from servicepark.geo.selectors import division_code_set
 from servicepark.registry.models import ChangeRequest, Organization
-from servicepark.registry.models.choices import FIELD_BITS, mask_to_fields
+from servicepark.registry.models.choices import FIELD_BITS, fields_to_mask, mask_to_fields
 from servicepark.registry.search import name_keys
 from servicepark.registry.validation import COLUMNS, RegistryCheck, clean_record
 from servicepark.registry.workflows import ORGANIZATION_STATUS
@@ -120,11 +121,7 @@ def _normalise_fields(value: Any) -> int:
         raise ValidationError(
             {"fields": [_("Unknown field of service “%(v)s”.") % {"v": unknown[0]}]}
         )
-    mask = 0
-    for c in codes:
-        if c:
-            mask |= FIELD_BITS[c]
-    return mask
+    return fields_to_mask([c for c in codes if c])
 
 
 def organization_update_profile(
@@ -249,9 +246,7 @@ def change_request_decide(
             before = snapshot(org, AUDITED_FIELDS)
             for name, value in locked.changes.items():
                 setattr(org, "division_id" if name == "division" else name, value)
-            if isinstance(org.founded_on, str):
-                import datetime as dt
-
+            if isinstance(org.founded_on, str):  # stored in the request as ISO text
                 org.founded_on = dt.date.fromisoformat(org.founded_on)
             _validate_org(org)
             _apply_name_keys(org)

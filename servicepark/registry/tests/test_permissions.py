@@ -78,3 +78,9 @@ def test_audit_view(org):
     assert has_permission("audit.view", make_user("auditor", division="510000"), org)[0]
     assert not has_permission("audit.view", make_user("official", division="370103"), org)[0]
     assert not has_permission("audit.view", make_user("org_admin", organization=org), org)[0]
+
+
+def test_change_request_queue_is_for_officials(org):
+    assert has_permission("change_request.review", make_user("official", division="510100"))[0]
+    assert not has_permission("change_request.review", make_user("auditor", division="510000"))[0]
+    assert not has_permission("change_request.review", make_user("org_admin", organization=org))[0]

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from servicepark.common.feedback import flash_error
 from servicepark.common.permissions import has_permission
 from servicepark.registry.forms import (
     DecisionForm,
@@ -138,8 +139,7 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
             reason=form.cleaned_data["reason"],
         )
     except (ValidationError, PermissionDenied) as exc:
-        text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-        messages.error(request, text)
+        flash_error(request, exc)
     else:
         messages.success(request, _("The status was changed."))
     return redirect("registry:detail", pk)
@@ -168,7 +168,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+            flash_error(request, exc)
         else:
             messages.success(request, _("The decision was recorded."))
     return redirect("registry:changes")
@@ -180,12 +180,12 @@ def people_add(request: HttpRequest, pk: int) -> HttpResponse:
     org = organization_get_for(user=request.user, pk=pk)
     form = MembershipForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+        flash_error(request, form)
         return redirect("registry:detail", pk)
     try:
         membership_add(actor=request.user, organization=org, **form.cleaned_data)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        flash_error(request, exc)
     except PermissionDenied as exc:
         raise exc
     else:
@@ -201,7 +201,7 @@ def people_end(request: HttpRequest, pk: int, membership_id: int) -> HttpRespons
     try:
         membership_end(actor=request.user, membership=membership)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        flash_error(request, exc)
     else:
         messages.success(request, _("The role was ended."))
     return redirect("registry:detail", pk)
