@@ -3,7 +3,7 @@
 #
 # Usage: scripts/system-deps.sh [run] [test]     (no argument = test)
 #   venv  python3-venv (only when the machine's python3 cannot create a venv)
-#   run   gettext (compilemessages)
+#   run   gettext (compilemessages), libmagic1 (upload type sniffing)
 #   test  everything: PostgreSQL 15 server (contrib modules such as pg_trgm and
 #         btree_gist ship inside postgresql-15 on bookworm; postgresql-contrib
 #         is only an empty meta package), chromium (Playwright), gettext,
@@ -19,8 +19,8 @@ declare -A want=()
 for group in "${@:-test}"; do
   case "$group" in
     venv) want[python3-venv]=1 ;;
-    run)  want[gettext]=1 ;;
-    test) for p in postgresql-15 postgresql-client-15 chromium gettext fonts-noto-cjk; do want[$p]=1; done ;;
+    run)  want[gettext]=1; want[libmagic1]=1 ;;
+    test) for p in postgresql-15 postgresql-client-15 chromium gettext fonts-noto-cjk libmagic1; do want[$p]=1; done ;;
     *)    log "unknown group '$group' (expected: run, test)"; exit 2 ;;
   esac
 done

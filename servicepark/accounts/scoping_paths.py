@@ -10,3 +10,11 @@ class ScopePaths:
     division: str
     organization: str
     umbrella: str | None = None
+
+    def prefixed(self, prefix: str) -> ScopePaths:
+        """The same paths seen from a model that points at this one through `prefix`."""
+        return ScopePaths(
+            division=prefix + self.division,
+            organization=prefix + self.organization,
+            umbrella=prefix + self.umbrella if self.umbrella else None,
+        )

@@ -259,61 +259,141 @@ def _precheck(problem: AllocationProblem, pool: list[Candidate]) -> str:
     return ""
 
 
+# Columns whose reduced cost in the LP relaxation is at most this (in hundredths of a score
+# point) stay free when searching for a starting selection; the others keep their LP value.
+_START_REDUCED_COST = 100.0
+# Below this many columns the plain solve is already instant, so no start is searched for.
+_START_MIN_COLUMNS = 200
+# The starting selection is only a heuristic: cap its search so that it stays cheap.
+_START_MAX_NODES = 1000
+
+
+def _highs(**options: Any) -> highspy.Highs:
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    for name, value in options.items():
+        h.setOptionValue(name, value)
+    return h
+
+
+def _model(
+    problem: AllocationProblem, pool: list[Candidate], skip_min: str | None
+) -> tuple[highspy.HighsLp, list[int]]:
+    """The integer programme as one HighsLp (rows in CSR form) over the candidates that can be
+    chosen at all, with their positions in `pool`. HiGHS minimises, so scores are negated."""
+    inf = highspy.kHighsInf
+    budget = _cents(problem.budget)
+    high_cents = {code: _cents(v) for code, v in problem.max_per_field.items()}
+    requested = [_cents(c.requested) for c in pool]
+    # A candidate dearer than the budget or than its field's maximum can never be chosen.
+    usable = [
+        i
+        for i, (c, cost) in enumerate(zip(pool, requested, strict=True))
+        if cost <= budget and cost <= high_cents.get(c.field, cost)
+    ]
+    n = len(usable)
+    cost = np.array([requested[i] for i in usable], dtype=np.float64)
+    by_field: dict[str, list[int]] = defaultdict(list)
+    by_org: dict[str, list[int]] = defaultdict(list)
+    for j, i in enumerate(usable):
+        by_field[pool[i].field].append(j)
+        by_org[pool[i].organization].append(j)
+    lower = [-inf]
+    upper = [float(budget)]
+    members = [np.arange(n, dtype=np.int32)]
+    values = [cost]
+    for code in sorted(set(problem.min_per_field) | set(problem.max_per_field)):
+        low = problem.min_per_field.get(code) if code != skip_min else None
+        high = high_cents.get(code)
+        if low is None and high is None:
+            continue
+        in_field = np.array(by_field.get(code, []), dtype=np.int32)
+        lower.append(float(_cents(low)) if low is not None else -inf)
+        upper.append(float(high) if high is not None else inf)
+        members.append(in_field)
+        values.append(cost[in_field])
+    cap = problem.max_per_organization
+    if cap:
+        for org_members in by_org.values():
+            if len(org_members) > cap:
+                lower.append(-inf)
+                upper.append(float(cap))
+                members.append(np.array(org_members, dtype=np.int32))
+                values.append(np.ones(len(org_members)))
+    lp = highspy.HighsLp()
+    lp.num_col_ = n
+    lp.num_row_ = len(lower)
+    lp.col_cost_ = np.array([-int(pool[i].score * 100) for i in usable], dtype=np.float64)
+    lp.col_lower_ = np.zeros(n)
+    lp.col_upper_ = np.ones(n)
+    lp.row_lower_ = np.array(lower)
+    lp.row_upper_ = np.array(upper)
+    matrix = lp.a_matrix_
+    matrix.format_ = highspy.MatrixFormat.kRowwise
+    matrix.num_col_ = n
+    matrix.num_row_ = len(lower)
+    matrix.start_ = np.concatenate(([0], np.cumsum([len(m) for m in members]))).astype(np.int32)
+    matrix.index_ = np.concatenate(members).astype(np.int32)
+    matrix.value_ = np.concatenate(values)
+    lp.a_matrix_ = matrix
+    lp.integrality_ = [highspy.HighsVarType.kInteger] * n
+    return lp, usable
+
+
+def _starting_point(lp: highspy.HighsLp) -> list[float] | None:
+    """A good selection to start the exact search from: solve the LP relaxation, keep every
+    column whose reduced cost is large at its LP value, and solve the small integer programme
+    left over the others. This only speeds the search up (its value prunes the tree at once);
+    optimality is still proven by HiGHS on the full model."""
+    integrality = lp.integrality_
+    lp.integrality_ = []
+    relaxation = _highs()
+    relaxation.passModel(lp)
+    lp.integrality_ = integrality
+    relaxation.run()
+    if relaxation.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    solution = relaxation.getSolution()
+    x = np.asarray(solution.col_value)
+    at_bound = (x < 1e-6) | (x > 1 - 1e-6)
+    fixed = at_bound & (np.abs(np.asarray(solution.col_dual)) > _START_REDUCED_COST)
+    value = np.round(x)
+    lower, upper = lp.col_lower_, lp.col_upper_
+    lp.col_lower_ = np.where(fixed, value, 0.0)
+    lp.col_upper_ = np.where(fixed, value, 1.0)
+    restricted = _highs(mip_rel_gap=0.0, mip_abs_gap=0.0, mip_max_nodes=_START_MAX_NODES)
+    restricted.passModel(lp)
+    lp.col_lower_, lp.col_upper_ = lower, upper
+    restricted.run()
+    if restricted.getInfo().primal_solution_status != 2:  # no feasible solution found
+        return None
+    return [float(round(v)) for v in restricted.getSolution().col_value]
+
+
 def _solve(
     problem: AllocationProblem, pool: list[Candidate], skip_min: str | None = None
 ) -> list[Candidate] | None:
-    n = len(pool)
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("mip_rel_gap", 0.0)
-    h.setOptionValue("mip_abs_gap", 0.0)
-    if n == 0:
+    lp, usable = _model(problem, pool, skip_min)
+    if not usable:
         return (
             []
-            if not problem.min_per_field
-            or all(v == 0 for k, v in problem.min_per_field.items() if k != skip_min)
+            if all(v == 0 for k, v in problem.min_per_field.items() if k != skip_min)
             else None
         )
-    idx = np.arange(n, dtype=np.int32)
-    cost = np.array([_cents(c.requested) for c in pool], dtype=float)
-    score = np.array([int(c.score * 100) for c in pool], dtype=float)
-    h.addVars(n, np.zeros(n), np.ones(n))
-    h.changeColsIntegrality(n, idx, np.array([highspy.HighsVarType.kInteger] * n))
-    h.changeColsCost(n, idx, -score)  # HiGHS minimises
-    inf = highspy.kHighsInf
-    h.addRow(-inf, float(_cents(problem.budget)), n, idx, cost)
-    by_field: dict[str, list[int]] = defaultdict(list)
-    by_org: dict[str, list[int]] = defaultdict(list)
-    for i, c in enumerate(pool):
-        by_field[c.field].append(i)
-        by_org[c.organization].append(i)
-    for code in set(problem.min_per_field) | set(problem.max_per_field):
-        members = np.array(by_field.get(code, []), dtype=np.int32)
-        low = problem.min_per_field.get(code) if code != skip_min else None
-        high = problem.max_per_field.get(code)
-        h.addRow(
-            float(_cents(low)) if low is not None else -inf,
-            float(_cents(high)) if high is not None else inf,
-            len(members),
-            members,
-            cost[members] if len(members) else np.array([]),
-        )
-    if problem.max_per_organization:
-        for members_list in by_org.values():
-            if len(members_list) > problem.max_per_organization:
-                members = np.array(members_list, dtype=np.int32)
-                h.addRow(
-                    -inf,
-                    float(problem.max_per_organization),
-                    len(members),
-                    members,
-                    np.ones(len(members)),
-                )
+    h = _highs(mip_rel_gap=0.0, mip_abs_gap=0.0)
+    h.passModel(lp)
+    if len(usable) >= _START_MIN_COLUMNS:
+        start = _starting_point(lp)
+        if start is not None:
+            given = highspy.HighsSolution()
+            given.col_value = start
+            given.value_valid = True
+            h.setSolution(given)
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
     values = h.getSolution().col_value
-    return [c for c, v in zip(pool, values, strict=True) if v > 0.5]
+    return [pool[i] for i, v in zip(usable, values, strict=True) if v > 0.5]
 
 
 def allocate(problem: AllocationProblem) -> AllocationResult:

@@ -43,3 +43,32 @@ def can_edit_application(user: Any, application: Any) -> Decision:
 def can_manage_call(user: Any, call: Any) -> Decision:
     """The purchaser's staff run their calls: screening, juries, decisions."""
     return can_edit_catalogue(user, call.purchaser)
+
+
+@rule("application.screen")
+def can_screen_application(user: Any, application: Any) -> Decision:
+    """Manual screening: the purchaser's staff, or the staff of a service center covering the
+    purchaser's jurisdiction (they often run the paperwork for a district)."""
+    division = application.call.purchaser.division_id
+    if user_covers_division(user, division, [Role.PURCHASER, Role.CENTER_STAFF]):
+        return True, ""
+    return False, _("Only the purchaser's staff or the service center may screen applications.")
+
+
+@rule("decision.vote")
+def can_vote_on_decision(user: Any, decision: Any) -> Decision:
+    """Members of the purchaser's leading group, and no one else, vote on proposed awards."""
+    if (
+        getattr(user, "pk", None)
+        and decision.call.purchaser.leading_group.filter(pk=user.pk).exists()
+    ):
+        return True, ""
+    return False, _("Only members of the purchaser's leading group vote on awards.")
+
+
+@rule("objection.file")
+def can_file_objection(user: Any, decision: Any) -> Decision:
+    """Anyone signed in may object to a published result during the objection period."""
+    if getattr(user, "is_authenticated", False):
+        return True, ""
+    return False, _("Sign in to file an objection, so that the answer can reach you.")

@@ -1,6 +1,12 @@
-from servicepark.procurement.models.application import Application, ApplicationVersion
+from servicepark.procurement.models.application import (
+    Application,
+    ApplicationVersion,
+    Attachment,
+    Screening,
+)
 from servicepark.procurement.models.call import RESTRICTED_METHODS, Call, Method
 from servicepark.procurement.models.catalogue import Catalogue, CatalogueEntry
+from servicepark.procurement.models.decision import Award, Decision, Objection, Vote
 from servicepark.procurement.models.jury import Assignment, ExpertProfile, ExpertTie, Recusal
 from servicepark.procurement.models.purchaser import Purchaser
 
@@ -9,12 +15,18 @@ __all__ = [
     "Application",
     "ApplicationVersion",
     "Assignment",
+    "Attachment",
+    "Award",
     "Call",
     "Catalogue",
     "CatalogueEntry",
+    "Decision",
     "ExpertProfile",
     "ExpertTie",
     "Method",
+    "Objection",
     "Purchaser",
     "Recusal",
+    "Screening",
+    "Vote",
 ]

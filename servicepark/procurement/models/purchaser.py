@@ -31,6 +31,13 @@ class Purchaser(BaseModel):
         verbose_name=_("jurisdiction"),
     )
     uscc = models.CharField(_("USCC"), max_length=18, blank=True)
+    leading_group = models.ManyToManyField(
+        "accounts.User",
+        blank=True,
+        related_name="leading_groups",
+        verbose_name=_("leading group members"),
+        help_text=_("They approve proposed awards by majority vote."),
+    )
 
     class Meta:
         ordering = ["division_id", "name"]

@@ -16,8 +16,9 @@ from servicepark.common.audit import audit_record
 from servicepark.common.money import CENT, AmountError, parse_yuan
 from servicepark.common.permissions import require_permission
 from servicepark.procurement.eligibility import screen
-from servicepark.procurement.models import Application, ApplicationVersion, Call
-from servicepark.registry.models import Organization
+from servicepark.procurement.models import Application, ApplicationVersion, Call, Screening
+from servicepark.registry.models import AssociationMember, Organization
+from servicepark.registry.models.choices import FIELD_BITS, mask_to_fields
 
 CONTENT_KEYS = {
     "title",
@@ -27,6 +28,7 @@ CONTENT_KEYS = {
     "activities",
     "budget_lines",
     "governance",
+    "field",
 }
 GOVERNANCE = ("leading_group", "advisory_board", "project_office")
 
@@ -40,12 +42,24 @@ def _may_apply_for(actor: Any, organization: Organization) -> Organization:
     umbrellas = user_organization_ids(actor, [Role.ASSOCIATION_STAFF])
     if organization.umbrella_id in umbrellas:
         return Organization.objects.get(pk=organization.umbrella_id)
+    link = (
+        AssociationMember.objects.filter(
+            member=organization, association_id__in=umbrellas, ended_on__isnull=True
+        )
+        .select_related("association")
+        .first()
+    )
+    if link is not None:
+        return link.association
     raise PermissionDenied(
-        _("You may apply only for your own organization or one attached to your association.")
+        _(
+            "You may apply only for your own organization, or for a member or attached "
+            "organization of your association."
+        )
     )
 
 
-def _window_open(call: Call) -> None:
+def window_open(call: Call) -> None:
     now = timezone.now()
     if call.state != Call.State.PUBLISHED:
         raise ValidationError(_("This call is not open for applications."))
@@ -66,7 +80,7 @@ def _window_open(call: Call) -> None:
 
 def application_start(*, actor: Any, call: Call, organization: Organization) -> Application:
     applicant = _may_apply_for(actor, organization)
-    _window_open(call)
+    window_open(call)
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -95,6 +109,22 @@ def _amount(value: Any, where: str, problems: list[str]) -> Decimal:
     except AmountError as exc:
         problems.append(_("%(where)s: %(problem)s") % {"where": where, "problem": exc.message})
         return Decimal(0)
+
+
+def content_field(call: Call, content: Any) -> tuple[str, str | None]:
+    """The application's field of service (used for the call's per-field limits), and a
+    problem if it is missing or outside the call's fields."""
+    allowed = mask_to_fields(call.fields)
+    chosen = content.get("field") if isinstance(content, dict) else None
+    if not chosen:
+        if len(allowed) <= 1:
+            return (allowed[0] if allowed else ""), None
+        return "", _("Choose the project's field of service.")
+    if not isinstance(chosen, str) or (allowed and chosen not in allowed):
+        return "", _("The field of service must be one of the call's fields.")
+    if not allowed and chosen not in FIELD_BITS:
+        return "", _("Unknown field of service.")
+    return chosen, None
 
 
 def check_content(call: Call, content: Any) -> tuple[Decimal, Decimal, list[str]]:
@@ -151,6 +181,9 @@ def check_content(call: Call, content: Any) -> tuple[Decimal, Decimal, list[str]
             )
             % {"m": matching, "pct": (call.matching_ratio * 100).normalize(), "n": needed}
         )
+    _field, field_problem = content_field(call, content)
+    if field_problem:
+        problems.append(field_problem)
     governance = content.get("governance")
     if not isinstance(governance, dict) or any(
         not isinstance(governance.get(k), list) or not governance.get(k) for k in GOVERNANCE
@@ -170,14 +203,17 @@ def application_save_draft(
         locked = (
             Application.objects.select_for_update().select_related("call").get(pk=application.pk)
         )
-        _window_open(locked.call)
+        window_open(locked.call)
         if locked.state == Application.State.WITHDRAWN:
             raise ValidationError(_("A withdrawn application cannot be changed."))
         requested, matching, _problems = check_content(locked.call, content)
         before = {"content": locked.content}
         locked.content = content
         locked.requested_total, locked.matching_total = requested, matching
-        locked.save(update_fields=["content", "requested_total", "matching_total", "updated_at"])
+        locked.field = content_field(locked.call, content)[0]
+        locked.save(
+            update_fields=["content", "requested_total", "matching_total", "field", "updated_at"]
+        )
         audit_record(
             actor=actor,
             action="application.save",
@@ -207,17 +243,27 @@ def application_submit(
         existing = locked.versions.filter(submission_key=key).first()
         if existing is not None:
             return existing
-        _window_open(locked.call)
+        window_open(locked.call)
         if locked.state == Application.State.WITHDRAWN:
             raise ValidationError(_("A withdrawn application cannot be submitted."))
         requested, matching, problems = check_content(locked.call, locked.content)
+        attached = set(
+            locked.attachments.filter(removed_at__isnull=True).values_list("label", flat=True)
+        )
+        missing = [d for d in locked.call.required_documents if d not in attached]
+        if missing:
+            problems.append(_("Attach the required documents: %(d)s.") % {"d": "、".join(missing)})
         if problems:
             raise ValidationError(problems)
         number = locked.versions.count() + 1
+        documents = [
+            {"id": a.pk, "label": a.label, "name": a.original_name, "sha256": a.sha256}
+            for a in locked.attachments.filter(removed_at__isnull=True).order_by("id")
+        ]
         version = ApplicationVersion.objects.create(
             application=locked,
             number=number,
-            content=locked.content,
+            content={**locked.content, "attachments": documents},
             submitted_at=timezone.now(),
             submission_key=key,
             submitted_by=actor if getattr(actor, "pk", None) else None,
@@ -226,7 +272,26 @@ def application_submit(
         locked.state = Application.State.SUBMITTED
         locked.eligible = not reasons
         locked.screening_reasons = reasons
-        locked.save(update_fields=["state", "eligible", "screening_reasons", "updated_at"])
+        locked.requested_total, locked.matching_total = requested, matching
+        locked.field = content_field(locked.call, locked.content)[0]
+        # A new version goes back to the screeners.
+        locked.screening, locked.screening_note = Screening.PENDING, ""
+        locked.screened_by, locked.screened_at = None, None
+        locked.save(
+            update_fields=[
+                "state",
+                "eligible",
+                "screening_reasons",
+                "requested_total",
+                "matching_total",
+                "field",
+                "screening",
+                "screening_note",
+                "screened_by",
+                "screened_at",
+                "updated_at",
+            ]
+        )
         audit_record(
             actor=actor,
             action="application.submit",
@@ -248,7 +313,7 @@ def application_withdraw(*, actor: Any, application: Application) -> Application
         locked = (
             Application.objects.select_for_update().select_related("call").get(pk=application.pk)
         )
-        _window_open(locked.call)
+        window_open(locked.call)
         if locked.state == Application.State.WITHDRAWN:
             raise ValidationError(_("The application is already withdrawn."))
         before = locked.state

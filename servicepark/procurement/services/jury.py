@@ -81,7 +81,7 @@ def jury_assign(*, actor: Any, call: Call) -> dict[int, list[int]]:
         result: dict[int, list[int]] = {}
         short: list[str] = []
         for app in (
-            Application.objects.filter(call=call, state="submitted", eligible=True)
+            Application.objects.filter(call=call, state="submitted", screening="passed")
             .select_related("organization")
             .order_by("id")
         ):

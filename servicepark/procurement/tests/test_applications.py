@@ -17,6 +17,8 @@ from servicepark.procurement.services.applications import (
     application_submit,
     application_withdraw,
 )
+from servicepark.procurement.tests.helpers import attach_required
+from servicepark.registry.models import AssociationMember
 from servicepark.registry.tests.factories import make_org
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -42,19 +44,12 @@ def content(requested="100000.00", matching="50000.00", **overrides):
     return base
 
 
-@pytest.fixture
-def spina():
-    org = make_org(
-        name="成都高新区推动力公益发展中心", division_code="510107019", founded_on="2009-06-01"
-    )
-    return org, make_user("org_admin", organization=org)
-
-
 @pytest.mark.smoke
 def test_draft_submit_is_idempotent_and_versions_are_kept(call, spina):
     org, admin = spina
     app = application_start(actor=admin, call=call, organization=org)
     application_save_draft(actor=admin, application=app, content=content())
+    attach_required(admin, app)
     first = application_submit(actor=admin, application=app, submission_key="click-1")
     again = application_submit(actor=admin, application=app, submission_key="click-1")
     assert first.pk == again.pk and ApplicationVersion.objects.count() == 1
@@ -135,6 +130,7 @@ def test_association_applies_for_an_attached_organization(call):
     app = application_start(actor=staff, call=call, organization=attached)
     assert app.applicant == association and app.organization == attached
     application_save_draft(actor=staff, application=app, content=content())
+    attach_required(staff, app)
     application_submit(actor=staff, application=app, submission_key="k")
     stranger = make_user(
         "association_staff",
@@ -153,6 +149,7 @@ def test_screening_gives_reasons(call):
     admin = make_user("org_admin", organization=young)
     app = application_start(actor=admin, call=call, organization=young)
     application_save_draft(actor=admin, application=app, content=content())
+    attach_required(admin, app)
     application_submit(actor=admin, application=app, submission_key="k")
     app.refresh_from_db()
     assert app.eligible is False
@@ -167,3 +164,29 @@ def test_one_application_per_call_and_others_cannot_edit(call, spina):
     other = make_user("org_admin", organization=make_org())
     with pytest.raises(PermissionDenied):
         application_save_draft(actor=other, application=app, content=content())
+
+
+def test_association_applies_for_a_member_and_the_application_records_both(call):
+    association = make_org(
+        name="西城区社会组织联合会",
+        org_type="social_group",
+        registration_kind="registered",
+        division_code="510107",
+    )
+    member = make_org(name="会员社工中心", division_code="510107019", founded_on="2012-01-01")
+    staff = make_user("association_staff", organization=association)
+    with pytest.raises(PermissionDenied):
+        application_start(actor=staff, call=call, organization=member)
+    AssociationMember.objects.create(association=association, member=member)
+    app = application_start(actor=staff, call=call, organization=member)
+    assert (app.applicant, app.organization) == (association, member)
+
+
+def test_required_documents_must_be_attached(call, spina):
+    org, admin = spina
+    app = application_start(actor=admin, call=call, organization=org)
+    application_save_draft(actor=admin, application=app, content=content())
+    with pytest.raises(ValidationError) as err:
+        application_submit(actor=admin, application=app, submission_key="k")
+    assert "登记证书" in " ".join(err.value.messages)
+    assert not ApplicationVersion.objects.exists()

@@ -24,6 +24,8 @@ from servicepark.procurement.services.jury import (
     score_submit,
     scores_visible_to,
 )
+from servicepark.procurement.services.screening import application_screen
+from servicepark.procurement.tests.helpers import attach_required
 from servicepark.procurement.tests.test_applications import content
 from servicepark.registry.services.people import membership_add
 from servicepark.registry.tests.factories import make_org
@@ -47,7 +49,9 @@ def submitted(call, name: str):
     admin = make_user("org_admin", organization=org)
     app = application_start(actor=admin, call=call, organization=org)
     application_save_draft(actor=admin, application=app, content=content())
+    attach_required(admin, app)
     application_submit(actor=admin, application=app, submission_key="k")
+    application_screen(actor=SystemActor("screening"), application=app, passed=True)
     return app
 
 

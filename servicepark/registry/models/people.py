@@ -59,3 +59,44 @@ class Membership(BaseModel):
                 fields=["person", "organization", "role", "started_on"], name="membership_unique"
             ),
         ]
+
+
+class AssociationMember(BaseModel):
+    """An organization's membership of an umbrella association (会员单位). Unlike an attached
+    organization (挂靠), a member keeps its own registration; the association may still apply
+    for it and receive money on its behalf ("1 + 4", seed 003)."""
+
+    SCOPE = ScopePaths(
+        division="association__division__code",
+        organization="association_id",
+        umbrella="association_id",
+    )
+
+    association = models.ForeignKey(
+        "registry.Organization",
+        on_delete=models.CASCADE,
+        related_name="member_links",
+        verbose_name=_("association"),
+    )
+    member = models.ForeignKey(
+        "registry.Organization",
+        on_delete=models.CASCADE,
+        related_name="association_links",
+        verbose_name=_("member organization"),
+    )
+    joined_on = models.DateField(_("joined on"), null=True, blank=True)
+    ended_on = models.DateField(_("left on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("association member")
+        verbose_name_plural = _("association members")
+        constraints = [
+            models.UniqueConstraint(fields=["association", "member"], name="association_member"),
+            models.CheckConstraint(
+                name="association_member_not_self",
+                condition=~models.Q(association=models.F("member")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.association_id}>{self.member_id}"
