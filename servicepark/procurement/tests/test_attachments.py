@@ -54,12 +54,13 @@ def draft(call, spina):
 )
 def test_bad_files_are_refused_and_nothing_is_stored(draft, settings, name, body, needle):
     app, admin = draft
+    files_before = set(settings.MEDIA_ROOT.rglob("*"))
     upload = SimpleUploadedFile(name, body, content_type="application/pdf")
     with pytest.raises(ValidationError) as err:
         attachment_add(actor=admin, application=app, upload=upload, label="项目实施方案")
     assert needle in err.value.messages[0]
     assert not Attachment.objects.exists()
-    assert not any(settings.MEDIA_ROOT.glob(f"applications/{app.pk}/*"))
+    assert set(settings.MEDIA_ROOT.rglob("*")) == files_before
 
 
 def test_good_files_are_stored_under_a_random_name(draft):
