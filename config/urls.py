@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("servicepark.accounts.urls")),
     path("", include("servicepark.registry.urls")),
     path("", include("servicepark.procurement.urls")),
+    path("bulletins/", include("servicepark.procurement.urls_bulletins")),
     path("audit/", include("servicepark.common.urls")),
     path("geo/", include("servicepark.geo.urls")),
     path("api/v1/", api.urls),

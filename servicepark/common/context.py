@@ -14,9 +14,14 @@ def _nav(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     if not user.is_authenticated:
         return {}
+    from servicepark.accounts.roles import Role
+    from servicepark.accounts.scoping import user_grants
     from servicepark.registry.selectors import organizations_administered
 
+    roles = {g.role for g in user_grants(user)}
     return {
+        "can_review": Role.EXPERT in roles,
+        "has_applications": bool(roles - {Role.EXPERT}) or user.is_superuser,
         "can_import": has_permission("organization.import", user)[0],
         "can_decide": has_permission("change_request.review", user)[0],
         "can_audit": has_permission("audit.view", user)[0],

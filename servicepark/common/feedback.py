@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -18,3 +19,15 @@ def flash_error(request: HttpRequest, problem: Any) -> None:
     else:
         text = str(problem)
     messages.error(request, text)
+
+
+def attempt(request: HttpRequest, action: Callable[[], Any], done: str) -> bool:
+    """Run a service call for a POST view: success → `done` as a message; a ValidationError
+    → its messages, nothing changed (services are atomic). PermissionDenied goes on to 403."""
+    try:
+        action()
+    except ValidationError as exc:
+        flash_error(request, exc)
+        return False
+    messages.success(request, done)
+    return True

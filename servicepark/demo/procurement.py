@@ -172,9 +172,10 @@ def load_calls(actor: Any) -> None:
     )
 
 
-def _content(title: str, requested: str, matching: str, leader: str) -> dict[str, Any]:
+def _content(title: str, requested: str, matching: str, leader: str, field: str) -> dict[str, Any]:
     return {
         "title": title,
+        "field": field,
         "summary": f"{title}：以社区为依托，组织专业社工和志愿者开展服务。",
         "beneficiaries": "辖区困难群体约 300 人",
         "targets": "全年服务不少于 2,000 人次，满意度不低于 90%",
@@ -205,12 +206,14 @@ def load_applications(actor: Any) -> None:
 
     from django.utils import timezone
 
+    from servicepark.demo.decisions import demo_pdf
     from servicepark.procurement.models import Application, Call
     from servicepark.procurement.services.applications import (
         application_save_draft,
         application_start,
         application_submit,
     )
+    from servicepark.procurement.services.attachments import attachment_add
     from servicepark.procurement.services.calls import CallInput, call_create, call_publish
     from servicepark.registry.models import Organization
 
@@ -247,6 +250,7 @@ def load_applications(actor: Any) -> None:
             "280000.00",
             "0",
             "王晓明",
+            "elderly",
         ),
         (
             "ngo-raindrop",
@@ -256,15 +260,25 @@ def load_applications(actor: Any) -> None:
             "8000.00",
             "0",
             "刘雨",
+            "children",
         ),
-        ("assoc-xicheng", "muyou", title, "医务社工陪伴计划", "120000.00", "24000.00", "牧晓"),
+        (
+            "assoc-xicheng",
+            "muyou",
+            title,
+            "医务社工陪伴计划",
+            "120000.00",
+            "24000.00",
+            "牧晓",
+            "medical",
+        ),
     ]
     names = {
         "spina": "成都高新区推动力公益发展中心",
         "raindrop": "济南市市中区雨滴公益服务中心",
         "muyou": "北京市西城区牧友社会工作事务所",
     }
-    for username, key, call_title, project, requested, matching, leader in plans:
+    for username, key, call_title, project, requested, matching, leader, field in plans:
         call = Call.objects.get(title=call_title)
         org = Organization.objects.filter(name=names[key]).order_by("id").first()
         if org is None or Application.objects.filter(call=call, organization=org).exists():
@@ -272,6 +286,10 @@ def load_applications(actor: Any) -> None:
         user = User.objects.get(username=username)
         app = application_start(actor=user, call=call, organization=org)
         application_save_draft(
-            actor=user, application=app, content=_content(project, requested, matching, leader)
+            actor=user,
+            application=app,
+            content=_content(project, requested, matching, leader, field),
         )
+        for label in call.required_documents:
+            attachment_add(actor=user, application=app, upload=demo_pdf(label), label=label)
         application_submit(actor=user, application=app, submission_key="demo")

@@ -34,16 +34,15 @@ def aggregate(
         if spread_limit is not None
         else Decimal(str(getattr(settings, "SERVICEPARK_SCORE_SPREAD", 20)))
     )
-    per: dict[str, Decimal] = {}
+    exact: dict[str, Decimal] = {}
     for key in criteria:
         marks = sorted(Decimal(str(s[key])) for s in sheets)
         if len(marks) >= 5:
             marks = marks[1:-1]
-        per[key] = (
-            (sum(marks, Decimal(0)) / len(marks)).quantize(TWO, ROUND_HALF_UP)
-            if marks
-            else Decimal("0.00")
-        )
+        exact[key] = sum(marks, Decimal(0)) / len(marks) if marks else Decimal(0)
+    per = {key: value.quantize(TWO, ROUND_HALF_UP) for key, value in exact.items()}
+    # The total is rounded once, from the exact means (not the sum of rounded parts).
+    total = sum(exact.values(), Decimal(0)).quantize(TWO, ROUND_HALF_UP)
     totals = [sum((Decimal(str(s[k])) for k in criteria), Decimal(0)) for s in sheets]
     spread = (max(totals) - min(totals)) if totals else Decimal(0)
-    return Aggregate(per, sum(per.values(), Decimal("0.00")), len(sheets), spread, spread > limit)
+    return Aggregate(per, total, len(sheets), spread, spread > limit)

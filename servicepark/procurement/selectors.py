@@ -165,7 +165,7 @@ def application_visible(user: Any) -> QuerySet[Application]:
             Role.AUDITOR,
         ],
     )
-    by_call = scope_q(user, Application, roles=[Role.PURCHASER], paths=_BY_CALL)
+    by_call = scope_q(user, Application, roles=[Role.PURCHASER, Role.CENTER_STAFF], paths=_BY_CALL)
     if by_org is None or by_call is None:
         return Application.objects.all()
     # Experts see the applications they are assigned to, and no others.

@@ -1,12 +1,39 @@
 from django.urls import path
 
-from servicepark.procurement.views import calls, catalogues
+from servicepark.procurement.views import applications, calls, catalogues, manage, reviews
 
 app_name = "procurement"
 
 urlpatterns = [
     path("calls/", calls.call_index, name="calls"),
     path("calls/<int:pk>/", calls.call_detail, name="call"),
+    path("calls/<int:call_pk>/apply/", applications.application_new, name="apply"),
+    path("calls/<int:pk>/manage/", manage.call_manage, name="manage"),
+    path("calls/<int:pk>/manage/assign/", manage.assign, name="assign"),
+    path("calls/<int:pk>/manage/propose/", manage.propose, name="propose"),
+    path("applications/", applications.application_index, name="applications"),
+    path("applications/<int:pk>/", applications.application_detail, name="application"),
+    path(
+        "applications/<int:pk>/withdraw/",
+        applications.application_withdraw_view,
+        name="application_withdraw",
+    ),
+    path("applications/<int:pk>/attachments/", applications.attachment_upload, name="attach"),
+    path("applications/<int:pk>/screen/", manage.screen, name="screen"),
+    path("applications/<int:pk>/comment/", manage.release_comment, name="release_comment"),
+    path("attachments/<int:pk>/", applications.attachment_download, name="attachment"),
+    path(
+        "attachments/<int:pk>/remove/",
+        applications.attachment_remove_view,
+        name="attachment_remove",
+    ),
+    path("reviews/", reviews.review_index, name="reviews"),
+    path("reviews/<int:pk>/", reviews.review_detail, name="review"),
+    path("decisions/<int:pk>/", manage.decision_detail, name="decision"),
+    path("decisions/<int:pk>/vote/", manage.vote, name="vote"),
+    path("decisions/<int:pk>/publish/", manage.publish, name="publish"),
+    path("decisions/<int:pk>/finalize/", manage.finalize, name="finalize"),
+    path("objections/<int:pk>/answer/", manage.answer, name="answer"),
     path("catalogues/", catalogues.catalogue_index, name="catalogues"),
     path("catalogues/<int:pk>/", catalogues.catalogue_detail, name="catalogue"),
     path("catalogues/<int:pk>/entries/", catalogues.catalogue_entry, name="catalogue_entry"),

@@ -74,6 +74,9 @@ class Application(BaseModel):
         "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     screened_at = models.DateTimeField(null=True, blank=True)
+    jury_comment = models.TextField(
+        _("jury's comments released to the applicant"), blank=True, max_length=5000
+    )
 
     class Meta:
         ordering = ["-id"]

@@ -45,6 +45,24 @@ def purchaser_create(*, actor: Any, name: str, kind: str, division_code: str) ->
     return purchaser
 
 
+def purchaser_leading_group_set(*, actor: Any, purchaser: Purchaser, members: list[Any]) -> None:
+    """Civil affairs records who sits on a purchaser's leading group (they vote on awards)."""
+    require_permission("purchaser.create", actor, purchaser.division_id)
+    if not members:
+        raise ValidationError(_("A leading group needs at least one member."))
+    with transaction.atomic():
+        locked = Purchaser.objects.select_for_update().get(pk=purchaser.pk)
+        before = sorted(locked.leading_group.values_list("username", flat=True))
+        locked.leading_group.set(members)
+        audit_record(
+            actor=actor,
+            action="purchaser.leading_group",
+            obj=locked,
+            before={"members": before},
+            after={"members": sorted(m.username for m in members)},
+        )
+
+
 def catalogue_create(*, actor: Any, purchaser: Purchaser, year: int) -> Catalogue:
     require_permission("catalogue.edit", actor, purchaser)
     if not 2000 <= year <= 2100:

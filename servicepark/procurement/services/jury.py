@@ -76,7 +76,11 @@ def jury_assign(*, actor: Any, call: Call) -> dict[int, list[int]]:
     Raises when an application cannot get a full jury (nothing is assigned then)."""
     require_permission("call.manage", actor, call)
     with transaction.atomic():
-        Call.objects.select_for_update().get(pk=call.pk)
+        locked = Call.objects.select_for_update().get(pk=call.pk)
+        if timezone.now() < locked.closes_at:
+            raise ValidationError(
+                _("Jurors are assigned after the deadline, when no version can change any more.")
+            )
         pool = _pool(call)
         result: dict[int, list[int]] = {}
         short: list[str] = []

@@ -67,3 +67,27 @@ def application_screen(
             after={"screening": locked.screening, "note": reason},
         )
     return locked
+
+
+def application_release_comment(*, actor: Any, application: Application, comment: str) -> None:
+    """The chair releases the jury's comments to the applicant (jurors stay anonymous)."""
+    comment = (comment or "").strip()
+    if "\x00" in comment or len(comment) > 5000:
+        raise ValidationError(_("The comments must be plain text of at most 5,000 characters."))
+    with transaction.atomic():
+        locked = (
+            Application.objects.select_for_update()
+            .select_related("call__purchaser")
+            .get(pk=application.pk)
+        )
+        require_permission("call.manage", actor, locked.call)
+        before = locked.jury_comment
+        locked.jury_comment = comment
+        locked.save(update_fields=["jury_comment", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="application.release_comment",
+            obj=locked,
+            before={"comment": before},
+            after={"comment": comment},
+        )

@@ -19,3 +19,15 @@ def attach_required(actor, application) -> None:
         attachment_add(
             actor=actor, application=application, upload=pdf(f"{label}.pdf"), label=label
         )
+
+
+def close(call) -> None:
+    """Move the call's deadline one second into the past (the window is over)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from servicepark.procurement.models import Call
+
+    Call.objects.filter(pk=call.pk).update(closes_at=timezone.now() - dt.timedelta(seconds=1))
+    call.refresh_from_db()

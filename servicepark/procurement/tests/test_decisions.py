@@ -32,7 +32,7 @@ from servicepark.procurement.services.decisions import (
 )
 from servicepark.procurement.services.jury import jury_assign, score_submit
 from servicepark.procurement.services.screening import application_screen
-from servicepark.procurement.tests.helpers import attach_required
+from servicepark.procurement.tests.helpers import attach_required, close
 from servicepark.procurement.tests.test_applications import content
 from servicepark.procurement.tests.test_jury import expert
 from servicepark.registry.tests.factories import make_org
@@ -67,6 +67,7 @@ def scored(call):
     for app in apps:
         application_screen(actor=buyer, application=app, passed=True)
     experts = [expert(f"e{i}") for i in range(3)]
+    close(call)
     jury_assign(actor=buyer, call=call)
     marks = {apps[0].pk: 25, apps[1].pk: 20, apps[2].pk: 10}
     for app in apps:
@@ -188,6 +189,7 @@ def test_incomplete_jury_blocks_the_proposal(call):
     app, _ = apply(call, "甲社工中心", "200000.00")
     application_screen(actor=buyer, application=app, passed=True)
     [expert(f"e{i}") for i in range(3)]
+    close(call)
     jury_assign(actor=buyer, call=call)
     Call.objects.filter(pk=call.pk).update(closes_at=timezone.now() - dt.timedelta(seconds=1))
     call.purchaser.leading_group.set([make_user()])

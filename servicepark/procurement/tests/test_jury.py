@@ -25,7 +25,7 @@ from servicepark.procurement.services.jury import (
     scores_visible_to,
 )
 from servicepark.procurement.services.screening import application_screen
-from servicepark.procurement.tests.helpers import attach_required
+from servicepark.procurement.tests.helpers import attach_required, close
 from servicepark.procurement.tests.test_applications import content
 from servicepark.registry.services.people import membership_add
 from servicepark.registry.tests.factories import make_org
@@ -94,6 +94,7 @@ def test_assignment_skips_conflicts_and_records_recusals(call):
     experts = [expert(f"x{i}") for i in range(4)]
     ExpertTie.objects.create(expert=experts[0], organization=a.organization, kind="advisor")
     buyer = make_user("purchaser", division="510100")
+    close(call)
     result = jury_assign(actor=buyer, call=call)
     assert experts[0].pk not in result[a.pk]
     assert len(result[a.pk]) == len(result[b.pk]) == call.jury_size == 3
@@ -105,6 +106,7 @@ def test_not_enough_clean_experts_assigns_nothing(call):
     a = submitted(call, "甲组织")
     experts = [expert(f"y{i}") for i in range(3)]
     ExpertTie.objects.create(expert=experts[0], organization=a.organization, kind="member")
+    close(call)
     with pytest.raises(ValidationError):
         jury_assign(actor=make_user("purchaser", division="510100"), call=call)
     assert not Assignment.objects.exists()
@@ -114,6 +116,7 @@ def test_scoring_is_blind_once_and_within_range(call):
     app = submitted(call, "甲组织")
     experts = [expert(f"z{i}") for i in range(3)]
     buyer = make_user("purchaser", division="510100")
+    close(call)
     jury_assign(actor=buyer, call=call)
     sheets = {s.expert.user.username: s for s in Assignment.objects.filter(application=app)}
     first, second = sheets["z0"], sheets["z1"]
@@ -159,6 +162,7 @@ def test_reviews_api_and_assigned_applications(client, call):
 
     app = submitted(call, "甲组织")
     experts = [expert(f"r{i}") for i in range(3)]
+    close(call)
     jury_assign(actor=make_user("purchaser", division="510100", username="buyer"), call=call)
 
     def headers(username):

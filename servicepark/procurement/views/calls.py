@@ -6,7 +6,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from servicepark.common.pagination import paginate
+from servicepark.common.permissions import has_permission
+from servicepark.procurement.models import Application
 from servicepark.procurement.selectors import call_get_for, call_list
+from servicepark.procurement.selectors_decisions import (
+    bulletin_list,
+    organizations_user_may_apply_for,
+)
 
 PHASES = ("open", "upcoming", "closed")
 
@@ -26,4 +32,16 @@ def call_index(request: HttpRequest) -> HttpResponse:
 
 def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
     call = call_get_for(user=request.user, pk=pk)
-    return render(request, "procurement/call.html", {"call": call, "phase": call.phase()})
+    user = request.user
+    return render(
+        request,
+        "procurement/call.html",
+        {
+            "call": call,
+            "phase": call.phase(),
+            "can_apply": organizations_user_may_apply_for(user).exists(),
+            "can_run": has_permission("call.manage", user, call)[0]
+            or has_permission("application.screen", user, Application(call=call))[0],
+            "bulletins": bulletin_list().filter(call=call)[:1],
+        },
+    )

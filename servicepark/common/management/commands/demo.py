@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from servicepark.common.actors import SystemActor
 from servicepark.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, load_accounts
+from servicepark.demo.decisions import load_bulletin
 from servicepark.demo.procurement import load_applications, load_calls, load_procurement
 from servicepark.demo.registry import load_generated_organizations, load_seed_organizations
 from servicepark.demo.stories import load_people, load_stories
@@ -29,6 +30,7 @@ class Command(BaseCommand):
         load_procurement(actor)
         load_calls(actor)
         load_applications(actor)
+        load_bulletin(actor)
         self.stdout.write(self.style.SUCCESS(f"Demo loaded. Accounts (password {DEMO_PASSWORD}):"))
         for username, display, _grants in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:<15} {display}")

@@ -1,0 +1,160 @@
+"""The pages of applying, screening, judging and deciding: who may see and do what, and
+that bad input comes back as a message with nothing changed."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from servicepark.accounts.tests.factories import make_user
+from servicepark.procurement.models import Application, ApplicationVersion, Attachment, Decision
+from servicepark.procurement.services.decisions import decision_propose, decision_publish, vote_cast
+from servicepark.procurement.tests.helpers import PDF
+from servicepark.procurement.tests.test_decisions import scored  # noqa: F401  (fixture)
+from servicepark.registry.tests.factories import make_org
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+
+
+@pytest.fixture
+def client(client, settings):
+    """Pages in English, so that messages can be asserted."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+def form_data(**overrides):
+    data = {
+        "title": "社区长者关爱",
+        "summary": "为独居老人提供上门探访",
+        "beneficiaries": "独居老人 200 人",
+        "targets": "每月探访 800 人次",
+        "activities": "上门探访\n健康讲座",
+        "leading_group": "王晓明",
+        "advisory_board": "高教授",
+        "project_office": "李四",
+        "line0_item": "人员费用",
+        "line0_requested": "100000.00",
+        "line0_source": "基金会",
+        "line0_matching": "50000.00",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.smoke
+def test_an_organization_applies_through_the_pages(client, call, spina):
+    org, admin = spina
+    client.force_login(admin)
+    page = client.get(f"/calls/{call.pk}/").content.decode()
+    assert 'id="apply"' in page
+    response = client.post(f"/calls/{call.pk}/apply/", {"organization": org.pk})
+    app = Application.objects.get()
+    assert response.url == f"/applications/{app.pk}/"
+    client.post(f"/applications/{app.pk}/", form_data(line0_requested="abc"))
+    page = client.get(f"/applications/{app.pk}/").content.decode()
+    assert "budget line 1" in page  # the bad amount is named before submitting
+    for label in call.required_documents:
+        client.post(
+            f"/applications/{app.pk}/attachments/",
+            {"label": label, "file": SimpleUploadedFile(f"{label}.pdf", PDF)},
+        )
+    fake = SimpleUploadedFile("方案.pdf", b"MZ" + b"\x00" * 500)
+    page = client.post(
+        f"/applications/{app.pk}/attachments/", {"label": "方案", "file": fake}, follow=True
+    ).content.decode()
+    assert "not a PDF, image or Office document" in page
+    assert Attachment.objects.count() == len(call.required_documents)
+    data = form_data(action="submit", submission_key="k1")
+    client.post(f"/applications/{app.pk}/", data)
+    client.post(f"/applications/{app.pk}/", data)  # a double click
+    assert ApplicationVersion.objects.count() == 1
+    app.refresh_from_db()
+    assert app.state == "submitted" and str(app.requested_total) == "100000.00"
+    download = client.get(f"/attachments/{Attachment.objects.first().pk}/")
+    assert download["Content-Disposition"].startswith("attachment")
+    other = make_user("org_admin", organization=make_org(name="别家机构"))
+    client.force_login(other)
+    assert client.get(f"/applications/{app.pk}/").status_code == 404
+    assert client.get(f"/attachments/{Attachment.objects.first().pk}/").status_code == 404
+
+
+def test_run_the_call_pages_are_for_the_purchaser_and_center(client, scored):  # noqa: F811
+    call, buyer, apps, group, experts = scored
+    assert client.get(f"/calls/{call.pk}/manage/").status_code == 302  # to the login page
+    client.force_login(make_user("org_admin", organization=apps[0].organization))
+    assert client.get(f"/calls/{call.pk}/manage/").status_code == 403
+    client.force_login(make_user("center_staff", division="510100"))
+    page = client.get(f"/calls/{call.pk}/manage/").content.decode()
+    assert "甲社工中心" in page and 'id="propose"' not in page  # screens, does not decide
+    client.force_login(buyer)
+    page = client.get(f"/calls/{call.pk}/manage/").content.decode()
+    assert 'id="propose"' in page and "3 of 3 scored" in page
+    bad = client.post(
+        f"/calls/{call.pk}/manage/propose/",
+        {"min_per_field": "environment: 1000000"},
+        follow=True,
+    ).content.decode()
+    assert "field minimums add up to 1000000.00" in bad and not Decision.objects.exists()
+    client.post(f"/calls/{call.pk}/manage/propose/", {"max_per_organization": "1"})
+    decision = Decision.objects.get()
+    client.force_login(group[0])
+    assert client.get(f"/decisions/{decision.pk}/").status_code == 200
+    client.post(f"/decisions/{decision.pk}/vote/", {"choice": "approve"})
+    client.force_login(group[1])
+    client.post(f"/decisions/{decision.pk}/vote/", {"choice": "approve"})
+    assert Decision.objects.get().state == "approved"
+    client.force_login(buyer)
+    response = client.post(f"/decisions/{decision.pk}/publish/")
+    assert response.url == f"/bulletins/{decision.pk}/"
+
+
+def test_bulletins_are_public_and_objections_need_an_account(client, scored):  # noqa: F811
+    call, buyer, apps, group, _experts = scored
+    decision = decision_propose(actor=buyer, call=call)
+    assert client.get(f"/bulletins/{decision.pk}/").status_code == 404  # not yet published
+    for member in group[:2]:
+        vote_cast(actor=member, decision=decision, choice="approve")
+    decision_publish(actor=buyer, decision=Decision.objects.get(pk=decision.pk))
+    listing = client.get("/bulletins/").content.decode()
+    assert call.title in listing
+    page = client.get(f"/bulletins/{decision.pk}/").content.decode()
+    assert "甲社工中心" in page and "450,000.00" in page
+    for expert in _experts:
+        assert expert.user.username not in page  # jurors stay anonymous
+    assert client.post(f"/bulletins/{decision.pk}/objections/", {"text": "x"}).status_code == 302
+    assert not decision.objections.exists()
+    client.force_login(make_user("org_admin", organization=apps[2].organization))
+    client.post(f"/bulletins/{decision.pk}/objections/", {"text": "评分有误"})
+    assert decision.objections.get().organization == apps[2].organization
+
+
+def test_an_expert_scores_on_the_page_once_and_within_range(client, call, spina):
+    from servicepark.procurement.services.jury import jury_assign
+    from servicepark.procurement.services.screening import application_screen
+    from servicepark.procurement.tests.helpers import close
+    from servicepark.procurement.tests.test_jury import expert, submitted
+
+    app = submitted(call, "评分组织")
+    experts = [expert(f"p{i}") for i in range(3)]
+    buyer = make_user("purchaser", division="510100")
+    application_screen(actor=buyer, application=app, passed=True)
+    close(call)
+    jury_assign(actor=buyer, call=call)
+    sheet = app.assignments.get(expert=experts[0])
+    client.force_login(experts[1].user)
+    assert client.get(f"/reviews/{sheet.pk}/").status_code == 404  # not theirs
+    client.force_login(experts[0].user)
+    page = client.get("/reviews/").content.decode()
+    assert f"/reviews/{sheet.pk}/" in page
+    bad = client.post(
+        f"/reviews/{sheet.pk}/", {"score_need": "31", "score_design": "1", "score_capacity": "1"}
+    )
+    assert bad.status_code == 302
+    sheet.refresh_from_db()
+    assert sheet.submitted_at is None
+    client.post(
+        f"/reviews/{sheet.pk}/", {"score_need": "20", "score_design": "30", "score_capacity": "20"}
+    )
+    sheet.refresh_from_db()
+    assert sheet.scores == {"need": 20, "design": 30, "capacity": 20}

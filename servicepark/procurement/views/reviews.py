@@ -1,0 +1,68 @@
+"""An expert's jury work: the assigned applications, scored blind, once, per criterion."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from servicepark.common.feedback import attempt, flash_error
+from servicepark.procurement.selectors_decisions import assignment_get_for, assignment_list
+from servicepark.procurement.services.jury import score_submit, scores_visible_to
+
+
+@login_required
+def review_index(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "procurement/reviews.html", {"assignments": assignment_list(user=request.user)}
+    )
+
+
+@login_required
+def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = assignment_get_for(user=request.user, pk=pk)
+    app = assignment.application
+    rubric = app.call.rubric
+    if request.method == "POST":
+        scores = {}
+        try:
+            for c in rubric:
+                raw = request.POST.get(f"score_{c['key']}", "").strip()
+                if not raw.lstrip("-").isdigit():
+                    raise ValidationError(
+                        _("“%(name)s” takes a whole number from 0 to %(max)d.")
+                        % {"name": c["name"], "max": c["max_points"]}
+                    )
+                scores[c["key"]] = int(raw)
+        except ValidationError as exc:
+            flash_error(request, exc)
+        else:
+            attempt(
+                request,
+                lambda: score_submit(
+                    actor=request.user,
+                    assignment=assignment,
+                    scores=scores,
+                    comment=request.POST.get("comment", ""),
+                ),
+                _("Your scores are submitted."),
+            )
+        return redirect("procurement:review", assignment.pk)
+    version = app.versions.order_by("-number").first()
+    return render(
+        request,
+        "procurement/review.html",
+        {
+            "assignment": assignment,
+            "app": app,
+            "content": version.content if version else app.content,
+            "rubric": rubric,
+            "others": [
+                s
+                for s in scores_visible_to(user=request.user, application=app)
+                if s.pk != assignment.pk
+            ],
+        },
+    )
