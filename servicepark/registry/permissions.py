@@ -68,3 +68,13 @@ def can_export_organizations(user: Any, obj: Any) -> Decision:
     if user.is_superuser or user_roles(user) & {Role.OFFICIAL, Role.AUDITOR}:
         return True, ""
     return False, _("Only civil-affairs officials and auditors may export the directory.")
+
+
+@rule("association.members")
+def can_manage_association_members(user: Any, association: Any) -> Decision:
+    """An association's own staff keep its member list; officials over its division too."""
+    if association.id in user_organization_ids(user, [Role.ASSOCIATION_STAFF]):
+        return True, ""
+    if user_covers_division(user, association.division_id, OFFICIAL):
+        return True, ""
+    return False, _("Only the association's staff or an official may change its members.")

@@ -18,7 +18,7 @@ from servicepark.procurement.services.applications import (
     application_withdraw,
 )
 from servicepark.procurement.tests.helpers import attach_required
-from servicepark.registry.models import AssociationMember
+from servicepark.registry.services.associations import association_member_add
 from servicepark.registry.tests.factories import make_org
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -177,7 +177,9 @@ def test_association_applies_for_a_member_and_the_application_records_both(call)
     staff = make_user("association_staff", organization=association)
     with pytest.raises(PermissionDenied):
         application_start(actor=staff, call=call, organization=member)
-    AssociationMember.objects.create(association=association, member=member)
+    association_member_add(actor=staff, association=association, member=member)
+    with pytest.raises(ValidationError):
+        association_member_add(actor=staff, association=association, member=member)  # twice
     app = application_start(actor=staff, call=call, organization=member)
     assert (app.applicant, app.organization) == (association, member)
 

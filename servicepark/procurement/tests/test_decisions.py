@@ -242,3 +242,22 @@ def test_due_results_become_final_by_the_scheduled_run(scored):
     done, blocked = decisions_finalize_due(actor=SystemActor("scheduler"))
     assert [d.pk for d in done] == [decision.pk] and blocked == []
     assert Decision.objects.get(pk=decision.pk).state == "final"
+
+
+def test_awards_finalize_command_reports_blocked_results(scored, capsys):
+    from django.core.management import call_command
+
+    call, buyer, _apps, group, _experts = scored
+    decision = decision_propose(actor=buyer, call=call)
+    for member in group[:2]:
+        vote_cast(actor=member, decision=decision, choice="approve")
+    decision = decision_publish(actor=buyer, decision=Decision.objects.get(pk=decision.pk))
+    objection_file(actor=make_user(), decision=decision, text="异议")
+    Decision.objects.filter(pk=decision.pk).update(
+        objection_ends_at=timezone.now() - dt.timedelta(seconds=1)
+    )
+    with pytest.raises(SystemExit) as exit_:
+        call_command("awards", "finalize", "--lang", "en")
+    assert exit_.value.code == 1
+    assert "Answer every objection" in capsys.readouterr().err
+    assert Decision.objects.get(pk=decision.pk).state == "published"

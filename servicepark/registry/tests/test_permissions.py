@@ -84,3 +84,23 @@ def test_change_request_queue_is_for_officials(org):
     assert has_permission("change_request.review", make_user("official", division="510100"))[0]
     assert not has_permission("change_request.review", make_user("auditor", division="510000"))[0]
     assert not has_permission("change_request.review", make_user("org_admin", organization=org))[0]
+
+
+def test_association_members_by_its_staff_or_an_official():
+    association = make_org(
+        org_type="social_group", registration_kind="registered", division_code="110102"
+    )
+    assert has_permission(
+        "association.members", make_user("association_staff", organization=association), association
+    )[0]
+    assert has_permission(
+        "association.members", make_user("official", division="110000"), association
+    )[0]
+    other = make_org(org_type="social_group", registration_kind="registered")
+    allowed, reason = has_permission(
+        "association.members", make_user("association_staff", organization=other), association
+    )
+    assert not allowed and reason
+    assert not has_permission(
+        "association.members", make_user("official", division="510100"), association
+    )[0]
