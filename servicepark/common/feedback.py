@@ -31,3 +31,17 @@ def attempt(request: HttpRequest, action: Callable[[], Any], done: str) -> bool:
         return False
     messages.success(request, done)
     return True
+
+
+def add_errors(form: Any, exc: ValidationError, aliases: dict[str, str] | None = None) -> None:
+    """Show a service's ValidationError on a form: by field where the form has that field
+    (or an alias for it), otherwise at the top of the form."""
+    aliases = aliases or {}
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            target = aliases.get(name, name)
+            for message in errors:
+                form.add_error(target if target in form.fields else None, message)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)

@@ -285,9 +285,12 @@ def load_applications(actor: Any) -> None:
     association = Organization.objects.get(name="北京市西城区社会工作协会")
     for name in ("北京市西城区希望社会工作事务所", "北京市善邻社区服务中心"):
         member = Organization.objects.filter(name=name).first()
-        if member and not AssociationMember.objects.filter(
-            association=association, member=member
-        ).exists():
+        if (
+            member
+            and not AssociationMember.objects.filter(
+                association=association, member=member
+            ).exists()
+        ):
             association_member_add(actor=actor, association=association, member=member)
     for username, key, call_title, project, requested, matching, leader, field in plans:
         call = Call.objects.get(title=call_title)

@@ -6,7 +6,9 @@ app_name = "procurement"
 
 urlpatterns = [
     path("calls/", calls.call_index, name="calls"),
+    path("calls/new/", calls.call_new, name="call_new"),
     path("calls/<int:pk>/", calls.call_detail, name="call"),
+    path("calls/<int:pk>/publish/", calls.call_publish_view, name="call_publish"),
     path("calls/<int:call_pk>/apply/", applications.application_new, name="apply"),
     path("calls/<int:pk>/manage/", manage.call_manage, name="manage"),
     path("calls/<int:pk>/manage/assign/", manage.assign, name="assign"),

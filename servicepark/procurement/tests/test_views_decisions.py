@@ -158,3 +158,42 @@ def test_an_expert_scores_on_the_page_once_and_within_range(client, call, spina)
     )
     sheet.refresh_from_db()
     assert sheet.scores == {"need": 20, "design": 30, "capacity": 20}
+
+
+def test_a_purchaser_opens_a_call_through_the_form(client, call):
+    buyer = make_user("purchaser", division="510100")
+    client.force_login(buyer)
+    assert 'id="open-call"' in client.get("/calls/").content.decode()
+    data = {
+        "purchaser": call.purchaser.pk,
+        "kind": "purchase",
+        "off_catalogue_reason": "新增需求",
+        "method": "public_tender",
+        "title": "社区心理支持服务",
+        "total_budget": "100000.00",
+        "per_project_min": "0",
+        "per_project_cap": "200000.00",  # above the budget
+        "matching_percent": "50",
+        "min_years": "0",
+        "rubric": "需求分析: 40\n项目设计: 60",
+        "jury_size": "3",
+        "opens_at": "2030-01-01T09:00:00",
+        "closes_at": "2030-02-01T17:00:00",
+        "objection_days": "7",
+        "fields_of_service": ["community"],
+    }
+    page = client.post("/calls/new/", data).content.decode()
+    assert "within the total budget" in page
+    bad_rubric = client.post("/calls/new/", {**data, "rubric": "需求分析 40"}).content.decode()
+    assert "criterion: points" in bad_rubric
+    count = type(call).objects.count()
+    response = client.post("/calls/new/", {**data, "per_project_cap": "50000.00"})
+    created = type(call).objects.exclude(pk=call.pk).get()
+    assert type(call).objects.count() == count + 1 and response.url == f"/calls/{created.pk}/"
+    assert created.matching_ratio == 0.5 and created.rubric[1]["max_points"] == 60
+    assert created.closes_at.hour == 9  # 17:00 Beijing time is 09:00 UTC
+    client.post(f"/calls/{created.pk}/publish/")
+    created.refresh_from_db()
+    assert created.state == "published"
+    client.force_login(make_user("org_admin", organization=make_org(name="无关机构")))
+    assert client.get("/calls/new/").status_code == 403

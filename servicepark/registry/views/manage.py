@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from servicepark.common.feedback import flash_error
+from servicepark.common.feedback import add_errors, flash_error
 from servicepark.common.permissions import has_permission
 from servicepark.registry.forms import (
     DecisionForm,
@@ -47,19 +47,8 @@ def _to_service(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def add_service_errors(form: Any, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form, by field where the form has it."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            target = field if field in form.fields else None
-            if field == "division":
-                target = "division_code" if "division_code" in form.fields else None
-            elif field == "fields":
-                target = FORM_FIELDS
-            for message in errors:
-                form.add_error(target, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
+    """Show a service's ValidationError on the organization form."""
+    add_errors(form, exc, {"division": "division_code", "fields": FORM_FIELDS})
 
 
 @login_required
