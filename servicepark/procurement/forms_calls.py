@@ -60,7 +60,7 @@ class CallForm(forms.Form):
     )
     per_project_cap = forms.CharField(label=_("Largest amount per project (yuan)"), max_length=20)
     matching_percent = forms.DecimalField(
-        label=_("Matching funds (% of the request)"), min_value=0, max_value=100, initial=0
+        label=_("Matching funds (percent of the request)"), min_value=0, max_value=100, initial=0
     )
     kinds = forms.MultipleChoiceField(
         label=_("Registration kinds that may apply"),
