@@ -111,8 +111,11 @@ class ApplicationOut(Schema):
     state: str
     requested_total: str
     matching_total: str
+    field: str
     eligible: bool | None
     screening_reasons: list[str]
+    screening: str
+    screening_note: str
     content: dict[str, Any]
 
     @staticmethod
@@ -126,8 +129,11 @@ class ApplicationOut(Schema):
             "state": app.state,
             "requested_total": str(app.requested_total),
             "matching_total": str(app.matching_total),
+            "field": app.field,
             "eligible": app.eligible,
             "screening_reasons": app.screening_reasons,
+            "screening": app.screening,
+            "screening_note": app.screening_note,
             "content": app.content,
         }
 
