@@ -16,7 +16,13 @@ from servicepark.common.audit import audit_record
 from servicepark.common.money import CENT, AmountError, parse_yuan
 from servicepark.common.permissions import require_permission
 from servicepark.procurement.eligibility import screen
-from servicepark.procurement.models import Application, ApplicationVersion, Call, Screening
+from servicepark.procurement.models import (
+    RESTRICTED_METHODS,
+    Application,
+    ApplicationVersion,
+    Call,
+    Screening,
+)
 from servicepark.registry.models import AssociationMember, Organization
 from servicepark.registry.models.choices import FIELD_BITS, mask_to_fields
 
@@ -81,6 +87,11 @@ def window_open(call: Call) -> None:
 def application_start(*, actor: Any, call: Call, organization: Organization) -> Application:
     applicant = _may_apply_for(actor, organization)
     window_open(call)
+    if call.method in RESTRICTED_METHODS and not call.invited.filter(pk=organization.pk).exists():
+        raise ValidationError(
+            _("This is a %(method)s call: only the invited organizations may apply.")
+            % {"method": call.get_method_display()}
+        )
     with transaction.atomic():
         try:
             with transaction.atomic():

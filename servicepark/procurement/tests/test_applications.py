@@ -192,3 +192,20 @@ def test_required_documents_must_be_attached(call, spina):
         application_submit(actor=admin, application=app, submission_key="k")
     assert "登记证书" in " ".join(err.value.messages)
     assert not ApplicationVersion.objects.exists()
+
+
+def test_only_invited_organizations_apply_to_an_invitational_call(call, spina):
+    org, admin = spina
+    outsider = make_org(name="未受邀中心", division_code="510107019", founded_on="2010-01-01")
+    Call.objects.filter(pk=call.pk).update(
+        method="invitational_tender", restriction_reason="专业性强，仅三家机构具备资质"
+    )
+    call.refresh_from_db()
+    call.invited.set([org])
+    application_start(actor=admin, call=call, organization=org)
+    with pytest.raises(ValidationError) as err:
+        application_start(
+            actor=make_user("org_admin", organization=outsider), call=call, organization=outsider
+        )
+    assert "only the invited organizations" in err.value.messages[0]
+    assert not Application.objects.filter(organization=outsider).exists()
