@@ -88,6 +88,11 @@ class Call(BaseModel):
     closes_at = models.DateTimeField(_("applications close"))
     objection_days = models.PositiveSmallIntegerField(_("objection period (days)"), default=7)
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.DRAFT)
+    # The call's budget in three buckets, moved only under a row lock (services/funds.py):
+    # reserved at award, committed at signing, paid at payment.
+    reserved = MoneyField(_("reserved for awards (yuan)"), default=Decimal("0.00"))
+    committed = MoneyField(_("committed by contracts (yuan)"), default=Decimal("0.00"))
+    paid = MoneyField(_("paid (yuan)"), default=Decimal("0.00"))
 
     class Meta:
         ordering = ["-opens_at", "-id"]
@@ -99,6 +104,11 @@ class Call(BaseModel):
             ),
             models.CheckConstraint(
                 name="call_cap_within_budget", condition=Q(per_project_cap__lte=F("total_budget"))
+            ),
+            models.CheckConstraint(
+                name="call_money_never_overspent",
+                condition=Q(reserved__gte=0, committed__gte=0, paid__gte=0)
+                & Q(total_budget__gte=F("reserved") + F("committed") + F("paid")),
             ),
         ]
 
