@@ -13,6 +13,7 @@ from servicepark.accounts.api import router as accounts_router
 from servicepark.common.api import problem_from_input
 from servicepark.procurement.api import router as procurement_router
 from servicepark.registry.api import router as registry_router
+from servicepark.transparency.api import router as transparency_router
 
 api = NinjaAPI(
     title="Servicepark API",
@@ -50,3 +51,4 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 api.add_router("/", accounts_router)
 api.add_router("/", registry_router)
 api.add_router("/", procurement_router)
+api.add_router("/", transparency_router)
