@@ -74,3 +74,23 @@ def can_file_objection(user: Any, decision: Any) -> Decision:
     if getattr(user, "is_authenticated", False):
         return True, ""
     return False, _("Sign in to file an objection, so that the answer can reach you.")
+
+
+@rule("contract.manage")
+def can_manage_contract(user: Any, contract: Any) -> Decision:
+    """The purchaser's staff: sign for the purchaser, accept deliverables, pay, evaluate."""
+    if user_covers_division(user, contract.purchaser.division_id, [Role.PURCHASER]):
+        return True, ""
+    return False, _("Only the purchaser's staff may do this for the contract.")
+
+
+@rule("contract.provide")
+def can_act_as_provider(user: Any, contract: Any) -> Decision:
+    """The provider's admins, or the staff of the association that is paid on its behalf."""
+    from servicepark.accounts.scoping import user_organization_ids
+
+    if contract.provider_id in user_organization_ids(user, [Role.ORG_ADMIN]):
+        return True, ""
+    if contract.payee_id in user_organization_ids(user, [Role.ASSOCIATION_STAFF]):
+        return True, ""
+    return False, _("Only the provider (or its association) may do this for the contract.")

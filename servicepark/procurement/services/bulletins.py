@@ -4,6 +4,7 @@ becoming final when the period ends without an upheld objection."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -16,6 +17,7 @@ from servicepark.accounts.scoping import user_organization_ids
 from servicepark.common.audit import audit_record
 from servicepark.common.permissions import require_permission
 from servicepark.procurement.models import Decision, Objection
+from servicepark.procurement.services.funds import lock_call, reserve
 
 
 def _text(value: str, what: str) -> str:
@@ -104,6 +106,7 @@ def decision_finalize(
     answered without being upheld."""
     moment = now or timezone.now()
     with transaction.atomic():
+        call = lock_call(decision.call_id)  # lock order: call first
         locked = Decision.objects.select_for_update().select_related("call").get(pk=decision.pk)
         require_permission("call.manage", actor, locked.call)
         if locked.state != Decision.State.PUBLISHED:
@@ -115,6 +118,7 @@ def decision_finalize(
             )
         if locked.objections.filter(state=Objection.State.OPEN).exists():
             raise ValidationError(_("Answer every objection before the result becomes final."))
+        reserve(call, sum((a.amount for a in locked.awards.all()), Decimal("0.00")))
         locked.state = Decision.State.FINAL
         locked.finalized_at = moment
         locked.save(update_fields=["state", "finalized_at", "updated_at"])
