@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from servicepark.api import api
 from servicepark.common.views import home
+from servicepark.procurement.views.survey import survey
 
 urlpatterns = [
     path("", home, name="home"),
@@ -10,6 +11,7 @@ urlpatterns = [
     path("", include("servicepark.registry.urls")),
     path("", include("servicepark.procurement.urls")),
     path("bulletins/", include("servicepark.procurement.urls_bulletins")),
+    path("s/<str:token>/", survey, name="survey"),
     path("audit/", include("servicepark.common.urls")),
     path("geo/", include("servicepark.geo.urls")),
     path("api/v1/", api.urls),

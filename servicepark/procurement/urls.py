@@ -1,6 +1,14 @@
 from django.urls import path
 
-from servicepark.procurement.views import applications, calls, catalogues, manage, reviews
+from servicepark.procurement.views import (
+    applications,
+    associations,
+    calls,
+    catalogues,
+    contracts,
+    manage,
+    reviews,
+)
 
 app_name = "procurement"
 
@@ -36,6 +44,19 @@ urlpatterns = [
     path("decisions/<int:pk>/publish/", manage.publish, name="publish"),
     path("decisions/<int:pk>/finalize/", manage.finalize, name="finalize"),
     path("objections/<int:pk>/answer/", manage.answer, name="answer"),
+    path("awards/<int:award_pk>/contract/", contracts.contract_new, name="contract_new"),
+    path("contracts/", contracts.contract_index, name="contracts"),
+    path("contracts/<int:pk>/", contracts.contract_detail, name="contract"),
+    path("contracts/<int:pk>/act/", contracts.contract_action, name="contract_action"),
+    path("milestones/<int:pk>/act/", contracts.milestone_action, name="milestone_action"),
+    path("reports/<int:pk>/submit/", contracts.report_submit_view, name="report_submit"),
+    path("evaluations/<int:pk>/", contracts.evaluation_detail, name="evaluation"),
+    path("associations/<int:pk>/finance/", associations.association_finance, name="association"),
+    path(
+        "associations/<int:pk>/finance/act/",
+        associations.association_action,
+        name="association_action",
+    ),
     path("catalogues/", catalogues.catalogue_index, name="catalogues"),
     path("catalogues/<int:pk>/", catalogues.catalogue_detail, name="catalogue"),
     path("catalogues/<int:pk>/entries/", catalogues.catalogue_entry, name="catalogue_entry"),

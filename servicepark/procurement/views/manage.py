@@ -139,6 +139,7 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_manage": has_permission("call.manage", request.user, decision.call)[0],
             "members": decision.call.purchaser.leading_group.count(),
             "objections": decision.objections.select_related("filed_by", "organization"),
+            "awards": decision.awards.select_related("application__organization", "contract"),
         },
     )
 
