@@ -26,6 +26,11 @@ class ContractForm(forms.Form):
         label=_("Quantities and quality standards"), widget=forms.Textarea(attrs={"rows": 2})
     )
     price = forms.CharField(label=_("Price (yuan)"), max_length=20)
+    voucher_budget = forms.CharField(
+        label=_("Of which paid per voucher redeemed (yuan, optional)"),
+        required=False,
+        max_length=20,
+    )
     starts_on = forms.DateField(label=_("Starts on"), widget=DATE)
     ends_on = forms.DateField(label=_("Ends on"), widget=DATE)
     continuous = forms.BooleanField(
@@ -89,6 +94,7 @@ class ContractForm(forms.Form):
             continuous=d["continuous"],
             continuous_reason=d["continuous_reason"],
             budget_cover=d["budget_cover"],
+            voucher_budget=d.get("voucher_budget") or "0",
         )
 
 

@@ -54,6 +54,11 @@ class Contract(BaseModel):
     beneficiaries = models.TextField(_("beneficiaries"), max_length=2000)
     quantities = models.TextField(_("quantities and quality standards"), max_length=5000)
     price = MoneyField(_("price (yuan)"))
+    voucher_budget = MoneyField(
+        _("of which paid by vouchers (yuan)"),
+        default=Decimal("0.00"),
+        help_text=_("Allowance / voucher model: the part of the price paid per redemption."),
+    )
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     continuous = models.BooleanField(_("stable continuous service"), default=False)
@@ -77,6 +82,10 @@ class Contract(BaseModel):
             ),
             models.CheckConstraint(
                 name="contract_term_ordered", condition=Q(starts_on__lte=F("ends_on"))
+            ),
+            models.CheckConstraint(
+                name="contract_voucher_budget_within_price",
+                condition=Q(voucher_budget__gte=0, voucher_budget__lte=F("price")),
             ),
         ]
 

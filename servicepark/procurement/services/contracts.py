@@ -47,6 +47,7 @@ class ContractInput:
     continuous: bool = False
     continuous_reason: str = ""
     budget_cover: str = ""
+    voucher_budget: Any = "0"
 
 
 def _check(
@@ -67,6 +68,11 @@ def _check(
             _("The price must be above zero and at most the award, %(a)s yuan.")
             % {"a": award.amount}
         ]
+    try:
+        vouchers = parse_yuan(data.voucher_budget or "0")
+    except AmountError as exc:
+        errors["voucher_budget"] = [exc.message]
+        vouchers = Decimal(0)
     if data.ends_on < data.starts_on:
         errors["ends_on"] = [_("The contract must end after it starts.")]
     elif data.ends_on - data.starts_on > THREE_YEARS:
@@ -81,7 +87,7 @@ def _check(
             )
         ]
     amounts = []
-    if not data.milestones:
+    if not data.milestones and vouchers != price:
         errors["milestones"] = [_("Give at least one milestone with its payment.")]
     for n, m in enumerate(data.milestones, start=1):
         try:
@@ -100,12 +106,17 @@ def _check(
             errors.setdefault("milestones", []).append(
                 _("Milestone %(n)d falls outside the contract's term.") % {"n": n}
             )
-    if "milestones" not in errors and "price" not in errors and sum(amounts) != price:
+    if not errors.keys() & {"milestones", "price", "voucher_budget"} and (
+        sum(amounts) + vouchers != price
+    ):
         errors["milestones"] = [
-            _("The milestone payments add up to %(s)s yuan, not the price of %(p)s.")
-            % {"s": sum(amounts), "p": price}
+            _(
+                "The milestone payments (%(s)s yuan) and the voucher budget (%(v)s) add up to "
+                "%(t)s, not the price of %(p)s."
+            )
+            % {"s": sum(amounts), "v": vouchers, "t": sum(amounts) + vouchers, "p": price}
         ]
-    return price, amounts, errors
+    return price, vouchers, amounts, errors
 
 
 def contract_create(*, actor: Any, award: Award, data: ContractInput) -> Contract:
@@ -120,7 +131,7 @@ def contract_create(*, actor: Any, award: Award, data: ContractInput) -> Contrac
     require_permission("contract.manage", actor, probe)
     if award.decision.state != Decision.State.FINAL:
         raise ValidationError(_("A contract is made only from a final award."))
-    price, amounts, errors = _check(data, award)
+    price, vouchers, amounts, errors = _check(data, award)
     if errors:
         raise ValidationError(errors)
     app = award.application
@@ -140,6 +151,7 @@ def contract_create(*, actor: Any, award: Award, data: ContractInput) -> Contrac
             beneficiaries=data.beneficiaries.strip(),
             quantities=data.quantities.strip(),
             price=price,
+            voucher_budget=vouchers,
             starts_on=data.starts_on,
             ends_on=data.ends_on,
             continuous=data.continuous,

@@ -1,6 +1,6 @@
-"""Allowance / voucher schemes: the purchaser sets one up on a contract and issues vouchers to
-beneficiaries (as few details about them as needed); the provider redeems them
-(services/payments.py)."""
+"""Allowance / voucher schemes: the purchaser sets one up on a contract with a voucher budget
+and issues vouchers to beneficiaries (as few details about them as needed) — never more than
+that budget can pay; the provider redeems them (services/payments.py)."""
 
 from __future__ import annotations
 
@@ -41,6 +41,8 @@ def voucher_scheme_create(
         require_permission("contract.manage", actor, locked)
         if locked.state in (Contract.State.COMPLETED, Contract.State.TERMINATED):
             raise ValidationError(_("The contract has ended."))
+        if locked.voucher_budget <= 0:
+            raise ValidationError(_("The contract has no voucher budget; it pays by milestones."))
         if VoucherScheme.objects.filter(contract=locked).exists():
             raise ValidationError(_("This contract already has a voucher scheme."))
         scheme = VoucherScheme.objects.create(
@@ -71,20 +73,20 @@ def vouchers_issue(*, actor: Any, scheme: VoucherScheme, holders: list[str]) -> 
             .get(pk=scheme.contract_id)
         )
         require_permission("contract.manage", actor, contract)
-        outstanding = Voucher.objects.filter(scheme=scheme, redeemed_at__isnull=True).count()
-        promised = (outstanding + len(clean)) * scheme.public_share
-        left = contract.price - contract.paid
+        issued = Voucher.objects.filter(scheme=scheme).count()
+        promised = (issued + len(clean)) * scheme.public_share
+        left = contract.voucher_budget
         if promised > left:
             raise ValidationError(
                 _(
-                    "%(n)d more vouchers would promise %(p)s yuan; the contract has %(l)s left. "
-                    "Issue at most %(max)d."
+                    "With %(n)d more, the vouchers would promise %(p)s yuan; the contract's "
+                    "voucher budget is %(l)s. Issue at most %(max)d."
                 )
                 % {
                     "n": len(clean),
                     "p": promised,
                     "l": left,
-                    "max": max(0, int(left / scheme.public_share) - outstanding),
+                    "max": max(0, int(left / scheme.public_share) - issued),
                 }
             )
         vouchers = Voucher.objects.bulk_create(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -30,9 +31,10 @@ def finalize(call, buyer, group) -> Decision:
     )
 
 
-def contract_input(price: str = "200000.00", **overrides) -> ContractInput:
+def contract_input(price: str = "200000.00", vouchers: str = "0", **overrides) -> ContractInput:
+    """Two milestones sharing the price, less the voucher budget."""
     start = timezone.localdate()
-    half = f"{float(price) / 2:.2f}"
+    half = f"{(Decimal(price) - Decimal(vouchers)) / 2:.2f}"
     data = ContractInput(
         title="社区长者关爱服务合同",
         service_content="上门探访与健康讲座",
@@ -41,6 +43,7 @@ def contract_input(price: str = "200000.00", **overrides) -> ContractInput:
         price=price,
         starts_on=start,
         ends_on=start + dt.timedelta(days=300),
+        voucher_budget=vouchers,
         milestones=[
             MilestoneInput("中期", "中期报告", start + dt.timedelta(days=120), half),
             MilestoneInput("结项", "结项报告", start + dt.timedelta(days=290), half),

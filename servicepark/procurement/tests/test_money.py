@@ -34,6 +34,7 @@ from servicepark.procurement.services.support import (
 from servicepark.procurement.services.vouchers import voucher_scheme_create, vouchers_issue
 from servicepark.procurement.tests.money_fixtures import (  # noqa: F401  (fixtures)
     awarded,
+    contract_input,
     provider_admin,
     sign_and_start,
 )
@@ -116,7 +117,15 @@ def test_a_fee_rate_above_100_percent_is_refused(through_association, rate):
 def test_vouchers_are_redeemed_once_and_only_by_their_provider(awarded):  # noqa: F811
     call, buyer, apps, decision = awarded
     admin = provider_admin(apps[1])
-    contract = sign_and_start(buyer, decision.awards.get(application=apps[1]), admin)
+    plain = sign_and_start(buyer, decision.awards.get(application=apps[0]), provider_admin(apps[0]))
+    with pytest.raises(ValidationError):  # a contract paid by milestones only
+        voucher_scheme_create(actor=buyer, contract=plain, service="x", public_share="60.00")
+    contract = sign_and_start(
+        buyer,
+        decision.awards.get(application=apps[1]),
+        admin,
+        contract_input("150000.00", vouchers="30000.00"),
+    )
     scheme = voucher_scheme_create(
         actor=buyer,
         contract=contract,
@@ -125,7 +134,7 @@ def test_vouchers_are_redeemed_once_and_only_by_their_provider(awarded):  # noqa
         co_payment="20.00",
     )
     with pytest.raises(ValidationError):
-        vouchers_issue(actor=buyer, scheme=scheme, holders=["张*"] * 2501)  # over 150,000 / 60
+        vouchers_issue(actor=buyer, scheme=scheme, holders=["张*"] * 501)  # over 30,000 / 60
     vouchers = vouchers_issue(actor=buyer, scheme=scheme, holders=["张*", "李*"])
     other = provider_admin(apps[0])
     with pytest.raises(PermissionDenied):
@@ -173,7 +182,12 @@ def run_parallel(functions) -> list[BaseException]:
 def test_fifty_concurrent_requests_pay_a_milestone_once_and_never_overspend(awarded):  # noqa: F811
     call, buyer, apps, decision = awarded
     admin = provider_admin(apps[1])
-    contract = sign_and_start(buyer, decision.awards.get(application=apps[1]), admin)
+    contract = sign_and_start(
+        buyer,
+        decision.awards.get(application=apps[1]),
+        admin,
+        contract_input("150000.00", vouchers="30000.00"),
+    )
     first = contract.milestones.get(seq=1)
     milestone_submit(actor=admin, milestone=first, note="中期成果")
     milestone_accept(actor=buyer, milestone=first)
@@ -188,10 +202,10 @@ def test_fifty_concurrent_requests_pay_a_milestone_once_and_never_overspend(awar
     assert Payment.objects.filter(milestone=first).count() == 1
     assert len(errors) == 49 and all(isinstance(e, ValidationError) for e in errors)
 
-    # The contract now has 75,000 left: five vouchers of 15,000 exhaust it; fifty requests
-    # race to redeem them (ten for each code).
+    # Its voucher budget of 30,000 holds five vouchers of 6,000; fifty requests race to
+    # redeem them (ten for each code).
     scheme = voucher_scheme_create(
-        actor=buyer, contract=contract, service="日间照料一月", public_share="15000.00"
+        actor=buyer, contract=contract, service="日间照料一月", public_share="6000.00"
     )
     vouchers = vouchers_issue(actor=buyer, scheme=scheme, holders=[f"长者{i}" for i in range(5)])
     with pytest.raises(ValidationError):
@@ -205,7 +219,7 @@ def test_fifty_concurrent_requests_pay_a_milestone_once_and_never_overspend(awar
     contract = Contract.objects.get(pk=contract.pk)
     call = Call.objects.get(pk=call.pk)
     assert Payment.objects.filter(kind="voucher").count() == 5
-    assert contract.paid == contract.price == Decimal("150000.00")
-    assert call.paid == Decimal("150000.00") and call.committed == 0
+    assert contract.paid == Decimal("90000.00")  # milestone 60,000 + five vouchers of 6,000
+    assert call.paid == Decimal("90000.00") and call.committed == Decimal("60000.00")
     assert len(errors) == 45
     assert audit_verify() is None
