@@ -25,6 +25,11 @@ ACCOUNTS = {
     "expert1",
     "expert2",
     "expert3",
+    "expert4",
+    "purchaser-jn",
+    "purchaser-xc",
+    "leader-jn1",
+    "evaluator-jn",
     "ngo-spina",
     "ngo-raindrop",
     "assoc-xicheng",
@@ -65,10 +70,16 @@ def test_demo_loads_the_seed_cases_idempotently(client):
         "济南市市中区雨滴公益服务中心",
         "北京市西城区牧友社会工作事务所",
     }
-    on_behalf = submitted.get(organization__name="北京市西城区牧友社会工作事务所")
+    on_behalf = submitted.get(
+        organization__name="北京市西城区牧友社会工作事务所",
+        call__title="西城区社会工作服务专项资金（2026）",
+    )
     assert on_behalf.applicant.name == "北京市西城区社会工作协会"
     for name in ("ngo-spina", "official-cd"):
         assert name in out.getvalue()
+    _the_story_of_money_is_told()
+    times = list(AuditEvent.objects.order_by("id").values_list("occurred_at", flat=True))
+    assert times == sorted(times)  # the past was replayed in the order of the calendar
     counts = (Organization.objects.count(), User.objects.count(), AuditEvent.objects.count())
     call_command("demo", stdout=io.StringIO())
     assert (
@@ -78,3 +89,40 @@ def test_demo_loads_the_seed_cases_idempotently(client):
     ) == counts
     assert audit_verify() is None
     assert client.login(username="official-cd", password="demo-pass-2026")
+
+
+def _the_story_of_money_is_told() -> None:
+    from servicepark.procurement.models import (
+        AssociationFinance,
+        Contract,
+        Decision,
+        Evaluation,
+        Payment,
+        Report,
+        SupportRequest,
+        SurveyResponse,
+        Voucher,
+    )
+
+    jinan = Decision.objects.get(call__title="市中区2026年社区服务初创项目资助（第一批）")
+    assert jinan.state == "final" and jinan.objections.get().state == "dismissed"
+    awarded = set(jinan.awards.values_list("application__organization__name", flat=True))
+    assert "济南市市中区星火环保促进会" in awarded  # kept by the environment minimum
+    assert jinan.optimiser["greedy"]["total_score"] > jinan.optimiser["total_score"]
+    muyou = Contract.objects.get(provider__name="北京市西城区牧友社会工作事务所")
+    assert muyou.payee.name == "北京市西城区社会工作协会"
+    fee = Payment.objects.filter(contract=muyou).first()
+    assert fee.fee == fee.amount / 10 and fee.net_to_provider == fee.amount - fee.fee
+    assert (
+        Payment.objects.filter(
+            contract__provider__name__contains="阳光", milestone__isnull=False
+        ).count()
+        == 2
+    )
+    assert Contract.objects.filter(milestones__state="pending").exists()  # pending milestones too
+    assert Voucher.objects.filter(redeemed_at__isnull=False).exists()
+    assert SupportRequest.objects.get().state == "approved"
+    assert AssociationFinance.objects.get().pool_balance >= 0
+    assert Report.objects.filter(overdue_since__isnull=False).exists()
+    assert Evaluation.objects.get(submitted_at__isnull=False).grade == "good"
+    assert SurveyResponse.objects.exists()

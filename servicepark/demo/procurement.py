@@ -206,7 +206,7 @@ def load_applications(actor: Any) -> None:
 
     from django.utils import timezone
 
-    from servicepark.demo.decisions import demo_pdf
+    from servicepark.demo.history import demo_pdf
     from servicepark.procurement.models import Application, Call
     from servicepark.procurement.services.applications import (
         application_save_draft,
@@ -278,20 +278,6 @@ def load_applications(actor: Any) -> None:
         "raindrop": "济南市市中区雨滴公益服务中心",
         "muyou": "北京市西城区牧友社会工作事务所",
     }
-    # "1 + 4": besides the attached organizations, two members keep their own registration.
-    from servicepark.registry.models import AssociationMember
-    from servicepark.registry.services.associations import association_member_add
-
-    association = Organization.objects.get(name="北京市西城区社会工作协会")
-    for name in ("北京市西城区希望社会工作事务所", "北京市善邻社区服务中心"):
-        member = Organization.objects.filter(name=name).first()
-        if (
-            member
-            and not AssociationMember.objects.filter(
-                association=association, member=member
-            ).exists()
-        ):
-            association_member_add(actor=actor, association=association, member=member)
     for username, key, call_title, project, requested, matching, leader, field in plans:
         call = Call.objects.get(title=call_title)
         org = Organization.objects.filter(name=names[key]).order_by("id").first()

@@ -41,6 +41,19 @@ SEED_ORGANIZATIONS: list[dict[str, str]] = [
         "fields": "community;education;poverty",
         "address": "成都市高新区天府大道北段",
     },
+    # A third-party evaluator (evaluates contracts; no ties to the Jinan providers)
+    {
+        "key": "jn-evaluator",
+        "name": "山东众诚社会组织评估中心",
+        "name_en": "Shandong Zhongcheng NGO Evaluation Center",
+        "org_type": "social_service_agency",
+        "kind": "direct",
+        "division": "370102",
+        "rep": "周正",
+        "founded": "2015-04-20",
+        "fields": "social_work;community",
+        "address": "济南市历下区经十路",
+    },
     # Jinan Shizhong incubator park (seed 001)
     {
         "key": "jn-park",

@@ -9,10 +9,12 @@ from django.core.management.base import BaseCommand, CommandError
 
 from servicepark.common.actors import SystemActor
 from servicepark.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, load_accounts
-from servicepark.demo.decisions import load_bulletin
+from servicepark.demo.clock import replay
+from servicepark.demo.history import load_history
 from servicepark.demo.procurement import load_applications, load_calls, load_procurement
 from servicepark.demo.registry import load_generated_organizations, load_seed_organizations
 from servicepark.demo.stories import load_people, load_stories
+from servicepark.procurement.services.reporting import reports_remind
 
 
 class Command(BaseCommand):
@@ -22,15 +24,20 @@ class Command(BaseCommand):
         if not settings.SERVICEPARK_ALLOW_DEMO:
             raise CommandError("Demo data is disabled in these settings (production?).")
         actor = SystemActor("demo")
-        orgs = load_seed_organizations(actor)
-        load_generated_organizations(actor, umbrella=orgs["xc-assoc"])
-        load_accounts(actor, orgs)
-        load_people(actor, orgs)
-        load_stories(actor, orgs)
-        load_procurement(actor)
+        # The past is replayed on its own dates (demo/clock.py), then today's open calls.
+        with replay() as clock:
+            clock.at("2026-01-05", "09:00")
+            orgs = load_seed_organizations(actor)
+            load_generated_organizations(actor, umbrella=orgs["xc-assoc"])
+            load_accounts(actor, orgs)
+            load_people(actor, orgs)
+            load_stories(actor, orgs)
+            clock.at("2026-02-10", "09:00")
+            load_procurement(actor)
+            load_history(actor, clock)
         load_calls(actor)
         load_applications(actor)
-        load_bulletin(actor)
+        reports_remind(actor=actor)
         self.stdout.write(self.style.SUCCESS(f"Demo loaded. Accounts (password {DEMO_PASSWORD}):"))
         for username, display, _grants in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:<15} {display}")
