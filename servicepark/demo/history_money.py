@@ -120,7 +120,7 @@ def run_contracts(actor: Any, clock: Clock, decisions: dict[str, Any]) -> None:
         public_share="50.00",
         co_payment="10.00",
     )
-    vouchers = vouchers_issue(
+    issued = vouchers_issue(
         actor=_u("purchaser-xc"),
         scheme=scheme,
         holders=[f"西城长者{i + 1:03d}" for i in range(120)],
@@ -131,7 +131,7 @@ def run_contracts(actor: Any, clock: Clock, decisions: dict[str, Any]) -> None:
     events: list[tuple[str, Any]] = []
 
     def redeem(month: int) -> None:
-        for voucher in vouchers[(month - 6) * 12 : (month - 6) * 12 + 9]:
+        for voucher in issued[(month - 6) * 12 : (month - 6) * 12 + 9]:
             voucher_redeem(actor=_u("assoc-xicheng"), code=voucher.code, key=f"demo-v-{voucher.pk}")
 
     def serve(month: int) -> None:
@@ -154,7 +154,7 @@ def run_contracts(actor: Any, clock: Clock, decisions: dict[str, Any]) -> None:
 
     def first_reports() -> None:
         for contract, _b in contracts.values():
-            report = contract.reports.filter(kind="progress").order_by("due_on").first()
+            report = contract.reports.filter(kind="progress").order_by("due_on")[0]
             who = _u("assoc-xicheng") if contract.payee_id != contract.provider_id else actor
             report_submit(
                 actor=who, report=report, summary="第一季度服务按计划推进，详见服务台账。"

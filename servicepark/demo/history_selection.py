@@ -84,7 +84,7 @@ def run_selection(actor: Any, clock: Clock) -> dict[str, Any]:
 
     clock.at("2026-03-01", "09:30")
     calls = {}
-    for purchaser, buyer, title, data in (
+    plans_of_calls: list[tuple[Any, str, str, dict[str, Any]]] = [
         (
             shizhong,
             "purchaser-jn",
@@ -114,7 +114,8 @@ def run_selection(actor: Any, clock: Clock) -> dict[str, Any]:
                 "eligibility": {"kinds": ["direct", "attached"], "within": "110102"},
             },
         ),
-    ):
+    ]
+    for purchaser, buyer, title, data in plans_of_calls:
         call = call_create(
             actor=_u(buyer),
             purchaser=purchaser,

@@ -52,7 +52,7 @@ class ContractInput:
 
 def _check(
     data: ContractInput, award: Award
-) -> tuple[Decimal, list[Decimal], dict[str, list[str]]]:
+) -> tuple[Decimal, Decimal, list[Decimal], dict[str, list[str]]]:
     errors: dict[str, list[str]] = {}
     for name in TEXTS:
         value = getattr(data, name)
