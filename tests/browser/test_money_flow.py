@@ -1,0 +1,182 @@
+"""Money in the browser: from a final award to a paid milestone through an umbrella
+association (its fee visible), a beneficiary answering the survey without an account, and an
+evaluator grading the contract."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from servicepark.accounts.tests.factories import make_user
+from servicepark.common.audit import audit_verify
+from servicepark.procurement.models import Call, Decision, ExpertProfile, Payment
+from servicepark.procurement.services.applications import (
+    application_save_draft,
+    application_start,
+    application_submit,
+)
+from servicepark.procurement.services.bulletins import decision_finalize
+from servicepark.procurement.services.calls import call_create, call_publish
+from servicepark.procurement.services.catalogue import purchaser_create
+from servicepark.procurement.services.decisions import decision_propose, decision_publish, vote_cast
+from servicepark.procurement.services.jury import jury_assign, score_submit
+from servicepark.procurement.services.screening import application_screen
+from servicepark.procurement.tests.test_applications import content
+from servicepark.procurement.tests.test_calls import data as call_data
+from servicepark.registry.tests.factories import make_org
+from tests.browser.conftest import TIMEOUT_MS, login
+
+pytestmark = pytest.mark.browser
+
+
+def _final_award_through_an_association():
+    official = make_user("official", division="510100", username="official")
+    buyer = make_user("purchaser", division="510100", username="buyer")
+    purchaser = purchaser_create(
+        actor=official, name="成都市民政局", kind="civil_affairs", division_code="510100"
+    )
+    data = dataclasses.replace(
+        call_data(None),
+        off_catalogue_reason="试点",
+        fields=["elderly"],
+        required_documents=[],
+        eligibility={"kinds": ["direct", "attached"], "within": "510100"},
+    )
+    call = call_publish(actor=buyer, call=call_create(actor=buyer, purchaser=purchaser, data=data))
+    association = make_org(
+        name="成都市社会工作协会", org_type="social_group", registration_kind="registered"
+    )
+    staff = make_user("association_staff", organization=association, username="association")
+    attached = make_org(
+        name="锦江长者社工站",
+        registration_kind="attached",
+        uscc="",
+        umbrella_uscc=association.uscc,
+        division_code="510104",
+        founded_on="2012-01-01",
+    )
+    app = application_start(actor=staff, call=call, organization=attached)
+    application_save_draft(actor=staff, application=app, content=content())
+    application_submit(actor=staff, application=app, submission_key="k")
+    application_screen(actor=buyer, application=app, passed=True)
+    Call.objects.filter(pk=call.pk).update(closes_at=timezone.now() - dt.timedelta(seconds=1))
+    call.refresh_from_db()
+    for i in range(3):
+        ExpertProfile.objects.create(user=make_user("expert", division="510100", username=f"e{i}"))
+    jury_assign(actor=buyer, call=call)
+    for sheet in app.assignments.select_related("expert__user"):
+        score_submit(
+            actor=sheet.expert.user,
+            assignment=sheet,
+            scores={"need": 25, "design": 35, "capacity": 25},
+        )
+    leaders = [make_user(username=f"leader{i}") for i in range(2)]
+    purchaser.leading_group.set(leaders)
+    decision = decision_propose(actor=buyer, call=call)
+    for leader in leaders:
+        vote_cast(actor=leader, decision=decision, choice="approve")
+    decision = decision_publish(actor=buyer, decision=Decision.objects.get(pk=decision.pk))
+    decision = decision_finalize(
+        actor=buyer, decision=decision, now=decision.objection_ends_at + dt.timedelta(seconds=1)
+    )
+    return decision, association, attached
+
+
+def _new_page(page: Page, live_server, username: str | None) -> Page:
+    context = page.context.browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
+    context.set_default_timeout(TIMEOUT_MS)
+    other = context.new_page()
+    if username:
+        login(other, live_server, username)
+    return other
+
+
+def test_money_reaches_the_member_through_the_association(page: Page, live_server) -> None:
+    base = live_server.url
+    decision, association, attached = _final_award_through_an_association()
+    evaluator = make_org(name="成都第三方评估中心")
+    make_user("org_member", organization=evaluator, username="evaluator")
+
+    # The purchaser drafts the contract from the final award and signs.
+    login(page, live_server, "buyer")
+    page.goto(f"{base}/decisions/{decision.pk}/")
+    page.locator(".draft-contract").click()
+    form = page.locator("#contract-form")
+    form.locator("[name=service_content]").fill("为锦江区独居老人提供上门探访与健康讲座")
+    today = timezone.localdate()
+    form.locator("[name=starts_on]").fill(today.isoformat())
+    form.locator("[name=ends_on]").fill((today + dt.timedelta(days=300)).isoformat())
+    for n, (title, days, amount) in enumerate(
+        (("启动", 20, "60000.00"), ("结项", 290, "40000.00"))
+    ):
+        form.locator(f"[name=m{n}_title]").fill(title)
+        form.locator(f"[name=m{n}_deliverable]").fill(f"{title}报告")
+        form.locator(f"[name=m{n}_due_on]").fill((today + dt.timedelta(days=days)).isoformat())
+        form.locator(f"[name=m{n}_amount]").fill(amount)
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/contracts/\d+/$"))
+    contract_url = page.url
+    page.locator("#sign-purchaser").click()
+    expect(page.locator(".messages")).to_contain_text("购买主体")
+
+    # The association signs for its member, the purchaser starts the service.
+    staff = _new_page(page, live_server, "association")
+    staff.goto(contract_url)
+    expect(staff.locator("#payee")).to_contain_text(association.name)
+    staff.locator("#sign-provider").click()
+    page.reload()
+    page.locator("#activate").click()
+    expect(page.locator("#contract-state")).to_have_attribute("data-state", "active")
+
+    # The first deliverable is reported, accepted and paid; the fee is visible.
+    staff.reload()
+    staff.locator("#milestone-1 input[name=note]").fill("启动报告已提交")
+    staff.locator("#milestone-1 button").click()
+    page.reload()
+    page.locator("#milestone-1 button").click()  # accept
+    page.locator("#milestone-1 button.pay").click()
+    expect(page.locator("#milestone-1 .milestone-state")).to_have_text("已支付")
+    payments = page.locator("#payments")
+    expect(payments).to_contain_text("60,000.00")
+    expect(payments.locator(".fee")).to_have_text("6,000.00")
+    expect(payments).to_contain_text("54,000.00")
+    staff.goto(f"{base}/associations/{association.pk}/finance/")
+    expect(staff.locator("#pool")).to_contain_text("1,800.00")
+    assert Payment.objects.count() == 1
+
+    # A beneficiary answers the survey without an account.
+    link = page.locator("#survey-link").get_attribute("href")
+    visitor = _new_page(page, live_server, None)
+    visitor.goto(link)
+    visitor.locator("input[name=satisfaction][value='5']").check()
+    visitor.locator("textarea[name=comment]").fill("社工每周都来，很贴心")
+    visitor.locator("#survey-form button").click()
+    expect(visitor.locator("#thanks")).to_be_visible()
+
+    # The purchaser assigns an evaluator, who grades the contract.
+    page.reload()
+    page.locator("#evaluation input[name=evaluator]").fill(evaluator.name)
+    page.locator("#evaluation button").click()
+    grader = _new_page(page, live_server, "evaluator")
+    grader.goto(contract_url)
+    grader.locator("#evaluate").click()
+    for name, value in (
+        ("outputs", "19"),
+        ("outcomes", "23"),
+        ("satisfaction", "19"),
+        ("finance", "19"),
+        ("capacity", "13"),  # 93 of 100: excellent
+    ):
+        grader.locator(f"#evaluation-form [name={name}]").fill(value)
+    grader.locator("#evaluation-form button").click()
+    expect(grader.locator("#grade")).to_contain_text("优秀")
+    page.reload()
+    expect(page.locator("#grade")).to_contain_text("优秀")
+    assert audit_verify() is None
+    for other in (staff, visitor, grader):
+        other.context.close()
