@@ -276,3 +276,30 @@ def contract_transition(
                 after={"released": unpaid},
             )
     return result
+
+
+def matching_funds_record(*, actor: Any, contract: Contract, amount: Any, source: str) -> Contract:
+    """The provider records matching funds received (declared versus received is public)."""
+    try:
+        value = parse_yuan(amount)
+    except AmountError as exc:
+        raise ValidationError(exc.message) from None
+    source = (source or "").strip()
+    if value <= 0 or not source or len(source) > 100 or "\x00" in source:
+        raise ValidationError(_("Give the amount received and where it came from."))
+    with transaction.atomic():
+        locked = Contract.objects.select_for_update().get(pk=contract.pk)
+        require_permission("contract.provide", actor, locked)
+        if locked.state == Contract.State.DRAFT:
+            raise ValidationError(_("Record matching funds once the contract is signed."))
+        before = locked.matching_received
+        locked.matching_received += value
+        locked.save(update_fields=["matching_received", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="contract.matching_received",
+            obj=locked,
+            before={"received": before},
+            after={"received": locked.matching_received, "amount": value, "source": source},
+        )
+    return locked

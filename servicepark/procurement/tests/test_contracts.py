@@ -134,3 +134,20 @@ def test_terminating_gives_the_unpaid_part_back(awarded):  # noqa: F811
     assert call.committed == 0 and call.reserved == Decimal("300000.00")
     with pytest.raises(ValidationError):
         contract_transition(actor=buyer, contract=contract, action="activate")
+
+
+def test_matching_funds_received_are_recorded_beside_those_declared(awarded):  # noqa: F811
+    from servicepark.procurement.services.contracts import matching_funds_record
+
+    call, buyer, apps, decision = awarded
+    admin = provider_admin(apps[0])
+    contract = sign_and_start(buyer, award_of(decision, apps[0]), admin)
+    assert contract.matching_declared == Decimal("100000.00")
+    with pytest.raises(ValidationError):
+        matching_funds_record(actor=admin, contract=contract, amount="-1", source="基金会")
+    with pytest.raises(PermissionDenied):
+        matching_funds_record(actor=buyer, contract=contract, amount="1000", source="基金会")
+    contract = matching_funds_record(
+        actor=admin, contract=contract, amount="30000", source="基金会"
+    )
+    assert contract.matching_received == Decimal("30000.00")

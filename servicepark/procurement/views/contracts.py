@@ -33,6 +33,7 @@ from servicepark.procurement.services.contracts import (
     contract_create,
     contract_sign,
     contract_transition,
+    matching_funds_record,
 )
 from servicepark.procurement.services.evaluation import (
     evaluation_assign,
@@ -186,6 +187,15 @@ def contract_action(request: HttpRequest, pk: int) -> HttpResponse:
                 volunteers=post.get("volunteers") or 0,
             ),
             _("The activity is recorded."),
+        ),
+        "matching": (
+            lambda: matching_funds_record(
+                actor=user,
+                contract=contract,
+                amount=post.get("amount", ""),
+                source=post.get("source", ""),
+            ),
+            _("The matching funds are recorded."),
         ),
         "evaluator": (
             lambda: evaluation_assign(
