@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("servicepark.registry.urls")),
     path("", include("servicepark.procurement.urls")),
     path("bulletins/", include("servicepark.procurement.urls_bulletins")),
+    path("", include("servicepark.incubator.urls")),
     path("s/<str:token>/", survey, name="survey"),
     path("audit/", include("servicepark.common.urls")),
     path("geo/", include("servicepark.geo.urls")),

@@ -10,6 +10,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from servicepark.accounts.api import BearerAuth
 from servicepark.accounts.api import router as accounts_router
+from servicepark.incubator.api import router as incubator_router
 from servicepark.common.api import problem_from_input
 from servicepark.procurement.api import router as procurement_router
 from servicepark.registry.api import router as registry_router
@@ -52,3 +53,4 @@ api.add_router("/", accounts_router)
 api.add_router("/", registry_router)
 api.add_router("/", procurement_router)
 api.add_router("/", transparency_router)
+api.add_router("/", incubator_router)

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "servicepark.accounts",
     "servicepark.registry",
     "servicepark.procurement",
+    "servicepark.incubator",
     "servicepark.transparency",
 ]
 

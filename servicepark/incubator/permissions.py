@@ -1,0 +1,38 @@
+"""Permission rules of the incubator: small functions, each tested allowed and denied."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from servicepark.accounts.roles import Role
+from servicepark.accounts.scoping import user_covers_division, user_organization_ids
+from servicepark.common.permissions import Decision, rule
+
+
+@rule("park.manage")
+def can_manage_park(user: Any, park: Any) -> Decision:
+    """The park's staff: service-center staff over a division containing the park's."""
+    if user_covers_division(user, park.division_id, [Role.CENTER_STAFF]):
+        return True, ""
+    return False, _("Only the park's staff may do this.")
+
+
+@rule("park.book")
+def can_book_in_park(user: Any, park: Any) -> Decision:
+    """Residents (admins and members of organizations residing in the park), partner
+    organizations' admins in its jurisdiction, and the park's staff book rooms."""
+    if can_manage_park(user, park)[0]:
+        return True, ""
+    from servicepark.incubator.models import Residency
+
+    orgs = user_organization_ids(user, [Role.ORG_ADMIN, Role.ORG_MEMBER])
+    if (
+        orgs
+        and Residency.objects.filter(
+            park=park, organization_id__in=orgs, state__in=Residency.IN_PARK
+        ).exists()
+    ):
+        return True, ""
+    return False, _("Only the park's residents and staff may book its rooms.")
