@@ -10,8 +10,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from servicepark.accounts.api import BearerAuth
 from servicepark.accounts.api import router as accounts_router
-from servicepark.incubator.api import router as incubator_router
 from servicepark.common.api import problem_from_input
+from servicepark.incubator.api import router as incubator_router
 from servicepark.procurement.api import router as procurement_router
 from servicepark.registry.api import router as registry_router
 from servicepark.transparency.api import router as transparency_router
