@@ -52,3 +52,12 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def system() -> SystemActor:
     return SystemActor("test")
+
+
+@pytest.fixture
+def english():
+    """For tests that assert message text: messages in English (the default is Chinese)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -36,3 +36,26 @@ def can_book_in_park(user: Any, park: Any) -> Decision:
     ):
         return True, ""
     return False, _("Only the park's residents and staff may book its rooms.")
+
+
+@rule("residency.decide")
+def can_decide_residency(user: Any, residency: Any) -> Decision:
+    """Admission, extension, graduation and removal are the park staff's decisions."""
+    return can_manage_park(user, residency.park)
+
+
+@rule("residency.leave")
+def can_leave_residency(user: Any, residency: Any) -> Decision:
+    """The organization's admins may withdraw; so may the park's staff."""
+    if residency.organization_id in user_organization_ids(user, [Role.ORG_ADMIN]):
+        return True, ""
+    return can_manage_park(user, residency.park)
+
+
+@rule("residency.apply")
+def can_apply_for_residency(user: Any, organization: Any) -> Decision:
+    if getattr(user, "is_superuser", False) or organization.pk in user_organization_ids(
+        user, [Role.ORG_ADMIN]
+    ):
+        return True, ""
+    return False, _("Only the organization's admins may apply for a residency.")

@@ -63,6 +63,7 @@ class Residency(BaseModel):
     )
     proposal = models.TextField(_("what the organization will do"), max_length=5000)
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=2, null=True, blank=True)
+    panel = models.JSONField(_("scores by panel member"), default=dict)
     decision_reason = models.TextField(_("reason of the decision"), blank=True, max_length=2000)
     starts_on = models.DateField(_("starts on"), null=True, blank=True)
     ends_on = models.DateField(_("ends on"), null=True, blank=True)

@@ -1,20 +1,12 @@
 import dataclasses
 
 import pytest
-from django.utils import translation
 
 from servicepark.accounts.tests.factories import make_user
 from servicepark.procurement.services.calls import call_create, call_publish
 from servicepark.procurement.services.catalogue import purchaser_create
 from servicepark.procurement.tests.test_calls import data as call_data
 from servicepark.registry.tests.factories import make_org
-
-
-@pytest.fixture
-def english():
-    """For tests that assert message text: messages in English (the default is Chinese)."""
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture
