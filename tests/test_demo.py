@@ -78,6 +78,7 @@ def test_demo_loads_the_seed_cases_idempotently(client):
     for name in ("ngo-spina", "official-cd"):
         assert name in out.getvalue()
     _the_story_of_money_is_told()
+    _the_parks_are_running()
     times = list(AuditEvent.objects.order_by("id").values_list("occurred_at", flat=True))
     assert times == sorted(times)  # the past was replayed in the order of the calendar
     counts = (Organization.objects.count(), User.objects.count(), AuditEvent.objects.count())
@@ -126,3 +127,19 @@ def _the_story_of_money_is_told() -> None:
     assert Report.objects.filter(overdue_since__isnull=False).exists()
     assert Evaluation.objects.get(submitted_at__isnull=False).grade == "good"
     assert SurveyResponse.objects.exists()
+
+
+def _the_parks_are_running() -> None:
+    from servicepark.incubator.models import Booking, Mentorship, Park, Residency, TrainingSession
+
+    chengdu = Park.objects.get(name="成都高新区公益组织服务园")
+    cohort = Residency.objects.filter(park=chengdu)
+    assert cohort.count() == 15 and all(r.desk and r.desk.name.startswith("3F-") for r in cohort)
+    assert cohort.get(organization__name="成都高新区推动力公益发展中心").state == "extended"
+    assert Booking.objects.filter(space__name="一楼多功能厅").count() == 3
+    raindrop = Residency.objects.get(organization__name="济南市市中区雨滴公益服务中心")
+    assert raindrop.state == "incubating" and (raindrop.ends_on - raindrop.starts_on).days >= 300
+    graduate = Residency.objects.get(state="graduated")
+    assert graduate.organization.contracts.exists()  # graduated with a government contract
+    assert Mentorship.objects.get().mentee == raindrop.organization
+    assert TrainingSession.objects.filter(topic="policy").exists()

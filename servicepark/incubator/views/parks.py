@@ -1,11 +1,32 @@
-"""Parks: the public list and each park's page."""
+"""Parks: the public list, each park's page (floor plan, rooms, sessions, residents for
+staff), applying for a residency, booking a room, and the services desk."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+import datetime as dt
 
-from servicepark.incubator.models import Park
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from servicepark.accounts.roles import Role
+from servicepark.accounts.scoping import user_organization_ids
+from servicepark.common.feedback import attempt
+from servicepark.common.permissions import has_permission
+from servicepark.incubator import selectors_park as sel
+from servicepark.incubator.models import IntakeRound, Park, ServiceRequest, Space
+from servicepark.incubator.services.capacity import (
+    service_request_answer,
+    service_request_file,
+    service_request_rate,
+)
+from servicepark.incubator.services.residency import residency_apply
+from servicepark.registry.models import Organization
 
 
 def park_index(request: HttpRequest) -> HttpResponse:
@@ -13,6 +34,133 @@ def park_index(request: HttpRequest) -> HttpResponse:
     return render(request, "incubator/parks.html", {"parks": parks})
 
 
+def _my_orgs(request: HttpRequest) -> list[Organization]:
+    ids = user_organization_ids(request.user, [Role.ORG_ADMIN, Role.ORG_MEMBER])
+    return list(Organization.objects.filter(pk__in=ids).order_by("name"))
+
+
 def park_detail(request: HttpRequest, pk: int) -> HttpResponse:
     park = get_object_or_404(Park.objects.select_related("division", "operator"), pk=pk)
-    return render(request, "incubator/park.html", {"park": park})
+    user = request.user
+    staff = user.is_authenticated and sel.is_staff(user, park)
+    can_book = user.is_authenticated and has_permission("park.book", user, park)[0]
+    context = {
+        "park": park,
+        "staff": staff,
+        "can_book": can_book,
+        "plans": sel.floor_plans(park),
+        "rooms": Space.objects.filter(park=park, kind__in=Space.BOOKABLE),
+        "bookings": sel.upcoming_bookings(park),
+        "sessions": sel.sessions(park),
+        "rounds": sel.open_rounds(park),
+        "my_orgs": _my_orgs(request) if user.is_authenticated else [],
+        "residents": sel.residents(park, with_checklist=staff),
+    }
+    if user.is_authenticated:
+        context["requests"] = sel.desk_requests(park, user, staff)
+    if staff:
+        context["applications"] = sel.applications(park)
+        context["free_desks"] = Space.objects.filter(park=park, kind__in=Space.ALLOCATED).exclude(
+            residencies__state__in=["admitted", "incubating", "extended"]
+        )
+    return render(request, "incubator/park.html", context)
+
+
+@login_required
+@require_POST
+def residency_apply_view(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = get_object_or_404(IntakeRound.objects.select_related("park"), pk=pk)
+    organization = next(
+        (o for o in _my_orgs(request) if str(o.pk) == request.POST.get("organization")), None
+    )
+    if organization is None:
+        raise PermissionDenied(_("Apply for one of your own organizations."))
+    attempt(
+        request,
+        lambda: residency_apply(
+            actor=request.user,
+            round=round_,
+            organization=organization,
+            proposal=request.POST.get("proposal", ""),
+        ),
+        _("Your application is filed; the park's staff will screen it."),
+    )
+    return redirect("incubator:park", round_.park_id)
+
+
+def _instant(value: str) -> dt.datetime:
+    moment = parse_datetime(value or "")
+    if moment is None:
+        raise ValidationError(_("Give the time as YYYY-MM-DD HH:MM."))
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+@login_required
+@require_POST
+def book(request: HttpRequest, pk: int) -> HttpResponse:
+    from servicepark.incubator.services.bookings import booking_create
+
+    park = get_object_or_404(Park, pk=pk)
+    space = get_object_or_404(Space, pk=request.POST.get("space") or 0, park=park)
+    post = request.POST
+    organization = next(
+        (o for o in _my_orgs(request) if str(o.pk) == post.get("organization")), None
+    )
+
+    def create() -> None:
+        booking_create(
+            actor=request.user,
+            space=space,
+            start=_instant(post.get("start", "")),
+            end=_instant(post.get("end", "")),
+            title=post.get("title", ""),
+            attendees=int(post.get("attendees") or 0),
+            organization=organization,
+        )
+
+    attempt(request, create, _("The room is booked."))
+    return redirect("incubator:park", park.pk)
+
+
+@login_required
+@require_POST
+def desk(request: HttpRequest, pk: int) -> HttpResponse:
+    park = get_object_or_404(Park, pk=pk)
+    post, user = request.POST, request.user
+    action = post.get("action")
+    if action == "file":
+        organization = next(
+            (o for o in _my_orgs(request) if str(o.pk) == post.get("organization")), None
+        )
+        if organization is None:
+            raise PermissionDenied(_("File requests for your own organization."))
+        attempt(
+            request,
+            lambda: service_request_file(
+                actor=user,
+                park=park,
+                organization=organization,
+                kind=post.get("kind", ""),
+                text=post.get("text", ""),
+            ),
+            _("Your request is filed."),
+        )
+    else:
+        found = get_object_or_404(ServiceRequest, pk=post.get("request") or 0, park=park)
+        if action == "answer":
+            attempt(
+                request,
+                lambda: service_request_answer(
+                    actor=user, request=found, answer=post.get("answer", "")
+                ),
+                _("The answer is sent."),
+            )
+        elif action == "rate":
+            attempt(
+                request,
+                lambda: service_request_rate(
+                    actor=user, request=found, satisfaction=post.get("satisfaction")
+                ),
+                _("Thank you for rating the answer."),
+            )
+    return redirect("incubator:park", park.pk)

@@ -11,6 +11,11 @@ from servicepark.common.actors import SystemActor
 from servicepark.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, load_accounts
 from servicepark.demo.clock import replay
 from servicepark.demo.history import load_history
+from servicepark.demo.incubator import (
+    load_incubator_early,
+    load_incubator_late,
+    load_incubator_today,
+)
 from servicepark.demo.procurement import load_applications, load_calls, load_procurement
 from servicepark.demo.registry import load_generated_organizations, load_seed_organizations
 from servicepark.demo.stories import load_people, load_stories
@@ -32,11 +37,14 @@ class Command(BaseCommand):
             load_accounts(actor, orgs)
             load_people(actor, orgs)
             load_stories(actor, orgs)
+            load_incubator_early(actor, clock)
             clock.at("2026-02-10", "09:00")
             load_procurement(actor)
             load_history(actor, clock)
+            load_incubator_late(actor, clock)
         load_calls(actor)
         load_applications(actor)
+        load_incubator_today(actor)
         reports_remind(actor=actor)
         self.stdout.write(self.style.SUCCESS(f"Demo loaded. Accounts (password {DEMO_PASSWORD}):"))
         for username, display, _grants in DEMO_ACCOUNTS:

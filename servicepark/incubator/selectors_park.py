@@ -1,0 +1,132 @@
+"""Reads of a park's page: the floor plan, residents, applications, sessions, the desk."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from servicepark.common.permissions import has_permission
+from servicepark.incubator.graduation import checklist, overstaying
+from servicepark.incubator.models import (
+    Booking,
+    Floor,
+    IntakeRound,
+    Park,
+    Residency,
+    ServiceRequest,
+    Space,
+    TrainingSession,
+)
+
+
+@dataclass
+class Cell:
+    space: Space | None = None
+    resident: Residency | None = None
+
+
+@dataclass
+class FloorPlan:
+    floor: Floor
+    rows: list[list[Cell]] = field(default_factory=list)
+
+
+def floor_plans(park: Park) -> list[FloorPlan]:
+    """Who sits where, floor by floor, as a grid; a fixed number of queries."""
+    spaces = list(Space.objects.filter(park=park, x__isnull=False, y__isnull=False))
+    occupants = {
+        r.desk_id: r
+        for r in Residency.objects.filter(
+            park=park, state__in=Residency.IN_PARK, desk__isnull=False
+        ).select_related("organization")
+    }
+    plans = []
+    for floor in Floor.objects.filter(park=park).order_by("level"):
+        grid = [[Cell() for _x in range(floor.columns)] for _y in range(floor.rows)]
+        for space in spaces:
+            x, y = space.x or 0, space.y or 0
+            if space.floor_id == floor.pk and y < floor.rows and x < floor.columns:
+                grid[y][x] = Cell(space, occupants.get(space.pk))
+        plans.append(FloorPlan(floor, grid))
+    return plans
+
+
+@dataclass(frozen=True)
+class ResidentRow:
+    residency: Residency
+    ready: bool
+    overstay: bool
+    met: int
+    items: int
+
+
+def residents(park: Park, *, with_checklist: bool) -> list[ResidentRow]:
+    rows = []
+    for r in (
+        Residency.objects.filter(park=park, state__in=[*Residency.IN_PARK, "graduated"])
+        .select_related("organization", "desk", "park")
+        .order_by("state", "organization__name")
+    ):
+        items = checklist(r) if with_checklist and r.state != "graduated" else []
+        met = sum(i.met for i in items)
+        rows.append(
+            ResidentRow(r, bool(items) and met == len(items), overstaying(r), met, len(items))
+        )
+    return rows
+
+
+def applications(park: Park) -> QuerySet[Residency]:
+    return (
+        Residency.objects.filter(park=park, state__in=["applied", "shortlisted"])
+        .select_related("organization", "round")
+        .order_by("-score", "id")
+    )
+
+
+def open_rounds(park: Park) -> QuerySet[IntakeRound]:
+    now = timezone.now()
+    return IntakeRound.objects.filter(park=park, opens_at__lte=now, closes_at__gt=now)
+
+
+def upcoming_bookings(park: Park, days: int = 14) -> QuerySet[Booking]:
+    now = timezone.now()
+    return (
+        Booking.objects.filter(
+            space__park=park,
+            state__in=Booking.LIVE,
+            end__gt=now,
+            start__lt=now + dt.timedelta(days=days),
+        )
+        .select_related("space", "organization")
+        .order_by("start")
+    )
+
+
+def sessions(park: Park) -> QuerySet[TrainingSession]:
+    return (
+        TrainingSession.objects.filter(
+            park=park, ends_at__gt=timezone.now() - dt.timedelta(days=30)
+        )
+        .annotate(registered=Count("registrations"))
+        .order_by("starts_at")
+    )
+
+
+def desk_requests(park: Park, user: Any, staff: bool) -> QuerySet[ServiceRequest]:
+    from servicepark.accounts.roles import Role
+    from servicepark.accounts.scoping import user_organization_ids
+
+    rows = ServiceRequest.objects.filter(park=park).select_related("organization").order_by("-id")
+    if staff:
+        return rows
+    return rows.filter(
+        organization_id__in=user_organization_ids(user, [Role.ORG_ADMIN, Role.ORG_MEMBER])
+    )
+
+
+def is_staff(user: Any, park: Park) -> bool:
+    return has_permission("park.manage", user, park)[0]

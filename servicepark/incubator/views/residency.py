@@ -1,0 +1,169 @@
+"""A residency's page: the decisions of the park's staff, the agreement, the checklist."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from servicepark.common.feedback import attempt, flash_error
+from servicepark.common.permissions import has_permission
+from servicepark.incubator.graduation import checklist, overstaying
+from servicepark.incubator.models import Assessment, Residency, Space, TrainingSession
+from servicepark.incubator.services.capacity import (
+    assessment_record,
+    session_checkin,
+    session_register,
+)
+from servicepark.incubator.services.residency import (
+    residency_admit,
+    residency_assign_desk,
+    residency_extend,
+    residency_graduate,
+    residency_score,
+    residency_sign_agreement,
+    residency_transition,
+)
+
+
+def _residency(request: HttpRequest, pk: int) -> tuple[Residency, bool, bool]:
+    residency = get_object_or_404(
+        Residency.objects.select_related("park__division", "organization", "desk", "round"), pk=pk
+    )
+    staff = has_permission("residency.decide", request.user, residency)[0]
+    own = has_permission("residency.leave", request.user, residency)[0]
+    if not staff and not own:
+        raise PermissionDenied(_("Only the park's staff and the organization see this residency."))
+    return residency, staff, own
+
+
+@login_required
+def residency_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    residency, staff, own = _residency(request, pk)
+    return render(
+        request,
+        "incubator/residency.html",
+        {
+            "r": residency,
+            "staff": staff,
+            "own": own,
+            "items": checklist(residency),
+            "overstay": overstaying(residency),
+            "assessments": Assessment.objects.filter(residency=residency),
+            "dimensions": Assessment.DIMENSIONS,
+            "free_desks": Space.objects.filter(
+                park=residency.park, kind__in=Space.ALLOCATED
+            ).exclude(residencies__state__in=["admitted", "incubating", "extended"]),
+        },
+    )
+
+
+@login_required
+@require_POST
+def residency_action(request: HttpRequest, pk: int) -> HttpResponse:
+    residency, _staff, _own = _residency(request, pk)
+    post, user = request.POST, request.user
+    action = post.get("action", "")
+    desk = Space.objects.filter(pk=post.get("desk") or 0, park=residency.park).first()
+
+    def score_of(name: str) -> int:
+        value = (post.get(name) or "").strip()
+        return int(value) if value.isdigit() else -1
+
+    def assign() -> None:
+        if desk is None:
+            raise ValidationError(_("Choose a desk or office of this park."))
+        residency_assign_desk(actor=user, residency=residency, desk=desk)
+
+    def until() -> dt.date:
+        try:
+            return dt.date.fromisoformat(post.get("until", ""))
+        except ValueError:
+            raise ValidationError(_("Give the date as YYYY-MM-DD.")) from None
+
+    steps = {
+        "admit": lambda: residency_admit(
+            actor=user, residency=residency, reason=post.get("reason", ""), desk=desk
+        ),
+        "desk": lambda: (
+            residency_assign_desk(actor=user, residency=residency, desk=desk) if desk else None
+        ),
+        "sign": lambda: residency_sign_agreement(actor=user, residency=residency),
+        "extend": lambda: residency_extend(
+            actor=user, residency=residency, until=until(), reason=post.get("reason", "")
+        ),
+        "graduate": lambda: residency_graduate(
+            actor=user, residency=residency, reason=post.get("reason", "")
+        ),
+        "score": lambda: residency_score(
+            actor=user, residency=residency, score=post.get("score", "")
+        ),
+        "assess": lambda: assessment_record(
+            actor=user,
+            residency=residency,
+            scores={d: score_of(d) for d in Assessment.DIMENSIONS},
+        ),
+    }
+    if action in steps:
+        attempt(request, steps[action], _("Recorded."))
+    elif action in ("shortlist", "decline", "withdraw", "remove"):
+        attempt(
+            request,
+            lambda: residency_transition(
+                actor=user, residency=residency, action=action, reason=post.get("reason", "")
+            ),
+            _("Recorded."),
+        )
+    else:
+        flash_error(request, ValidationError(_("Unknown action.")))
+    return redirect("incubator:residency", residency.pk)
+
+
+@login_required
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_object_or_404(TrainingSession.objects.select_related("park"), pk=pk)
+    staff = has_permission("park.manage", request.user, session.park)[0]
+    if request.method == "POST":
+        post, user = request.POST, request.user
+        if post.get("action") == "register":
+            from servicepark.incubator.views.parks import _my_orgs
+
+            organization = next(
+                (o for o in _my_orgs(request) if str(o.pk) == post.get("organization")), None
+            )
+            if organization is None:
+                raise PermissionDenied(_("Register people of your own organization."))
+            attempt(
+                request,
+                lambda: session_register(
+                    actor=user,
+                    session=session,
+                    organization=organization,
+                    participant=post.get("participant", ""),
+                ),
+                _("Registered."),
+            )
+        elif post.get("action") == "checkin":
+            attempt(
+                request,
+                lambda: session_checkin(actor=user, session=session, code=post.get("code", "")),
+                _("Checked in. Welcome!"),
+            )
+        return redirect("incubator:session", session.pk)
+    from servicepark.incubator.views.parks import _my_orgs
+
+    return render(
+        request,
+        "incubator/session.html",
+        {
+            "session": session,
+            "staff": staff,
+            "registrations": session.registrations.select_related("organization") if staff else [],
+            "my_orgs": _my_orgs(request),
+        },
+    )
