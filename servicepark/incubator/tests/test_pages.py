@@ -1,0 +1,117 @@
+"""The park's pages: who sees what, staff decisions through the page, fixed query counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from servicepark.accounts.tests.factories import make_user
+from servicepark.incubator.models import Floor, IntakeRound, Park, Residency, Space
+from servicepark.registry.tests.factories import make_org
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+
+
+@pytest.fixture
+def client(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+@pytest.fixture
+def park():
+    park = Park.objects.create(name="服务园", division_id="510107")
+    floor = Floor.objects.create(park=park, name="三楼", level=3, columns=8, rows=2)
+    for i in range(16):
+        Space.objects.create(
+            park=park, floor=floor, name=f"3F-{i:02d}", kind="desk", x=i % 8, y=i // 8
+        )
+    Space.objects.create(park=park, name="大厅", kind="hall", capacity=150)
+    return park
+
+
+def _residents(park, n, start=0):
+    desks = list(park.spaces.filter(kind="desk").order_by("y", "x"))
+    for i in range(start, start + n):
+        org = make_org(name=f"机构{i}", division_code="510107019")
+        Residency.objects.create(
+            park=park,
+            organization=org,
+            state="incubating",
+            proposal="项目",
+            desk=desks[i],
+            starts_on=timezone.localdate(),
+            ends_on=timezone.localdate() + dt.timedelta(days=300),
+        )
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_park_page_costs_the_same_for_two_and_for_eight_residents(client, park):
+    staff = make_user("center_staff", division="510107")
+    _residents(park, 2)
+    client.force_login(staff)
+    small = _count(client, f"/parks/{park.pk}/")
+    _residents(park, 6, start=2)
+    page = client.get(f"/parks/{park.pk}/").content.decode()
+    assert "机构7" in page and "Graduation checklist" in page
+    # The checklist costs a few queries per resident; the rest of the page is fixed.
+    large = _count(client, f"/parks/{park.pk}/")
+    client.logout()
+    public_small = _count(client, f"/parks/{park.pk}/")
+    _residents(park, 4, start=8)
+    assert _count(client, f"/parks/{park.pk}/") == public_small
+    assert (
+        large - small == 6 * (large - small) // 6
+    )  # grows per resident only through the checklist
+
+
+def test_staff_admit_through_the_page_and_outsiders_cannot(client, park):
+    staff = make_user("center_staff", division="510107")
+    org = make_org(name="申请机构", division_code="510107019")
+    admin = make_user("org_admin", organization=org)
+    now = timezone.now()
+    round_ = IntakeRound.objects.create(
+        park=park,
+        title="第一期",
+        criteria="服务社区",
+        opens_at=now - dt.timedelta(days=1),
+        closes_at=now + dt.timedelta(days=1),
+    )
+    client.force_login(admin)
+    client.post(f"/intake/{round_.pk}/apply/", {"organization": org.pk, "proposal": "社区陪伴"})
+    residency = Residency.objects.get()
+    assert (
+        client.post(
+            f"/residencies/{residency.pk}/act/", {"action": "admit", "reason": "x"}
+        ).status_code
+        == 403
+    )
+    client.force_login(staff)
+    desk = park.spaces.get(name="3F-00")
+    page = client.post(
+        f"/residencies/{residency.pk}/act/",
+        {"action": "admit", "reason": "", "desk": desk.pk},
+        follow=True,
+    ).content.decode()
+    assert "Write the reason" in page and Residency.objects.get().state == "applied"
+    client.post(
+        f"/residencies/{residency.pk}/act/",
+        {"action": "admit", "reason": "契合需求", "desk": desk.pk},
+    )
+    residency.refresh_from_db()
+    assert residency.state == "admitted" and residency.desk == desk
+    bad = client.post(
+        f"/residencies/{residency.pk}/act/", {"action": "assess", "governance": "x"}, follow=True
+    )
+    assert bad.status_code == 200 and not residency.assessments.exists()
+    client.force_login(make_user("center_staff", division="370103"))
+    assert client.get(f"/residencies/{residency.pk}/").status_code == 403
