@@ -4,7 +4,6 @@ evaluator grading the contract."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 
@@ -14,40 +13,15 @@ from playwright.sync_api import Page, expect
 
 from servicepark.accounts.tests.factories import make_user
 from servicepark.common.audit import audit_verify
-from servicepark.procurement.models import Call, Decision, ExpertProfile, Payment
-from servicepark.procurement.services.applications import (
-    application_save_draft,
-    application_start,
-    application_submit,
-)
-from servicepark.procurement.services.bulletins import decision_finalize
-from servicepark.procurement.services.calls import call_create, call_publish
-from servicepark.procurement.services.catalogue import purchaser_create
-from servicepark.procurement.services.decisions import decision_propose, decision_publish, vote_cast
-from servicepark.procurement.services.jury import jury_assign, score_submit
-from servicepark.procurement.services.screening import application_screen
-from servicepark.procurement.tests.test_applications import content
-from servicepark.procurement.tests.test_calls import data as call_data
+from servicepark.procurement.models import Payment
 from servicepark.registry.tests.factories import make_org
 from tests.browser.conftest import TIMEOUT_MS, login
+from tests.browser.setup_awards import final_award
 
 pytestmark = pytest.mark.browser
 
 
 def _final_award_through_an_association():
-    official = make_user("official", division="510100", username="official")
-    buyer = make_user("purchaser", division="510100", username="buyer")
-    purchaser = purchaser_create(
-        actor=official, name="成都市民政局", kind="civil_affairs", division_code="510100"
-    )
-    data = dataclasses.replace(
-        call_data(None),
-        off_catalogue_reason="试点",
-        fields=["elderly"],
-        required_documents=[],
-        eligibility={"kinds": ["direct", "attached"], "within": "510100"},
-    )
-    call = call_publish(actor=buyer, call=call_create(actor=buyer, purchaser=purchaser, data=data))
     association = make_org(
         name="成都市社会工作协会", org_type="social_group", registration_kind="registered"
     )
@@ -60,31 +34,7 @@ def _final_award_through_an_association():
         division_code="510104",
         founded_on="2012-01-01",
     )
-    app = application_start(actor=staff, call=call, organization=attached)
-    application_save_draft(actor=staff, application=app, content=content())
-    application_submit(actor=staff, application=app, submission_key="k")
-    application_screen(actor=buyer, application=app, passed=True)
-    Call.objects.filter(pk=call.pk).update(closes_at=timezone.now() - dt.timedelta(seconds=1))
-    call.refresh_from_db()
-    for i in range(3):
-        ExpertProfile.objects.create(user=make_user("expert", division="510100", username=f"e{i}"))
-    jury_assign(actor=buyer, call=call)
-    for sheet in app.assignments.select_related("expert__user"):
-        score_submit(
-            actor=sheet.expert.user,
-            assignment=sheet,
-            scores={"need": 25, "design": 35, "capacity": 25},
-        )
-    leaders = [make_user(username=f"leader{i}") for i in range(2)]
-    purchaser.leading_group.set(leaders)
-    decision = decision_propose(actor=buyer, call=call)
-    for leader in leaders:
-        vote_cast(actor=leader, decision=decision, choice="approve")
-    decision = decision_publish(actor=buyer, decision=Decision.objects.get(pk=decision.pk))
-    decision = decision_finalize(
-        actor=buyer, decision=decision, now=decision.objection_ends_at + dt.timedelta(seconds=1)
-    )
-    return decision, association, attached
+    return final_award(staff, attached), association, attached
 
 
 def _new_page(page: Page, live_server, username: str | None) -> Page:
