@@ -143,3 +143,9 @@ def _the_parks_are_running() -> None:
     assert graduate.organization.contracts.exists()  # graduated with a government contract
     assert Mentorship.objects.get().mentee == raindrop.organization
     assert TrainingSession.objects.filter(topic="policy").exists()
+    from servicepark.incubator.models import AdvisoryAdvice, CoordinationEvent
+
+    assert CoordinationEvent.objects.filter(field="disability").count() == 2
+    assert (
+        AdvisoryAdvice.objects.get().residency.organization.name == "成都高新区推动力公益发展中心"
+    )

@@ -213,6 +213,7 @@ def load_incubator_late(actor: Any, clock: Clock) -> None:
         if not Membership.objects.filter(organization=org, role=role).exists():
             membership_add(actor=actor, organization=org, name=name, role=role)
     mentorship = Mentorship.objects.get()
+    _committee_and_coordination(actor)
     mentorship_log(
         actor=actor,
         mentorship=mentorship,
@@ -242,6 +243,57 @@ def load_incubator_late(actor: Any, clock: Clock) -> None:
     )
     clock.at("2026-11-20", "10:00")
     residency_graduate(actor=_u("center-jn"), residency=Residency.objects.get(pk=sunshine.pk))
+
+
+def _committee_and_coordination(actor: Any) -> None:
+    """Chengdu's advisory committee (advice on SpinaChina's extension) and the first of two
+    coordination events of disability organizations with the district's federation."""
+    from servicepark.incubator.models import AdvisoryMember, Park, Residency
+    from servicepark.incubator.services.community import (
+        advice_record,
+        coordination_event_create,
+        coordination_event_record,
+    )
+    from servicepark.registry.models import Organization
+
+    chengdu = Park.objects.get(name=CHENGDU_PARK)
+    members = [
+        AdvisoryMember.objects.get_or_create(
+            park=chengdu, name=name, defaults={"affiliation": where}
+        )[0]
+        for name, where in (
+            ("高教授", "四川大学社会发展与西部开发研究院"),
+            ("徐文", "成都高新区公益组织服务园运营中心"),
+            ("李思源", "成都高新区公益发展基金会"),
+        )
+    ]
+    spina = Residency.objects.get(organization__name="成都高新区推动力公益发展中心")
+    advice_record(
+        actor=_u("center-cd"),
+        park=chengdu,
+        met_on=timezone.localdate(),
+        present=members,
+        residency=spina,
+        text="推动力正在申报中央财政支持项目，建议延长入驻三个月，期满再评估出壳条件。",
+    )
+    disability = list(
+        Organization.objects.filter(division__code__startswith="5101", name__contains="助残")
+    ) + [spina.organization]
+    event = coordination_event_create(
+        actor=_u("center-cd"),
+        park=chengdu,
+        field="disability",
+        partner="成都高新区残疾人联合会",
+        title="残障服务组织联席会（第一次）",
+        held_at=timezone.now(),
+        invited=disability,
+    )
+    coordination_event_record(
+        actor=_u("center-cd"),
+        event=event,
+        attended=disability,
+        partnerships=["区残联委托推动力开展脊柱裂家庭康复支持（试点）"],
+    )
 
 
 def load_incubator_today(actor: Any) -> None:
@@ -277,6 +329,21 @@ def load_incubator_today(actor: Any) -> None:
             attendees=attendees,
             organization=org,
         )
+    from servicepark.incubator.services.community import coordination_event_create
+
+    held = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=10), dt.time(9, 30)))
+    coordination_event_create(
+        actor=_u("center-cd"),
+        park=chengdu,
+        field="disability",
+        partner="成都高新区残疾人联合会",
+        title="残障服务组织联席会（第二次）",
+        held_at=held,
+        invited=list(
+            Organization.objects.filter(division__code__startswith="5101", name__contains="助残")
+        )
+        + [spina],
+    )
     if not TrainingSession.objects.filter(park=jinan).exists():
         start = timezone.make_aware(
             dt.datetime.combine(timezone.localdate() + dt.timedelta(days=5), dt.time(9, 30))

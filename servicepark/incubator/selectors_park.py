@@ -133,3 +133,48 @@ def desk_requests(park: Park, user: Any, staff: bool) -> QuerySet[ServiceRequest
 
 def is_staff(user: Any, park: Park) -> bool:
     return has_permission("park.manage", user, park)[0]
+
+
+def alumni(park: Park) -> list[dict[str, Any]]:
+    """Graduates and what they did next: contracts won and the latest evaluation grade."""
+    from servicepark.procurement.models import Contract, Evaluation
+
+    graduates = list(
+        Residency.objects.filter(park=park, state="graduated").select_related("organization")
+    )
+    orgs = [g.organization_id for g in graduates]
+    contracts: dict[int, int] = {}
+    for provider_id in Contract.objects.filter(
+        provider_id__in=orgs, state__in=["signed", "active", "completed"]
+    ).values_list("provider_id", flat=True):
+        contracts[provider_id] = contracts.get(provider_id, 0) + 1
+    grades = {
+        e.contract.provider_id: e
+        for e in Evaluation.objects.filter(
+            contract__provider_id__in=orgs, submitted_at__isnull=False
+        )
+        .select_related("contract")
+        .order_by("submitted_at")
+    }
+    return [
+        {
+            "residency": g,
+            "contracts": contracts.get(g.organization_id, 0),
+            "grade": grades.get(g.organization_id),
+        }
+        for g in graduates
+    ]
+
+
+def community(park: Park) -> dict[str, Any]:
+    from servicepark.incubator.models import AdvisoryAdvice, AdvisoryMember, CoordinationEvent
+
+    return {
+        "advisors": AdvisoryMember.objects.filter(park=park, active=True),
+        "advice": AdvisoryAdvice.objects.filter(park=park)
+        .select_related("residency__organization")
+        .prefetch_related("present")[:10],
+        "events": CoordinationEvent.objects.filter(park=park).prefetch_related(
+            "invited", "attended"
+        )[:10],
+    }

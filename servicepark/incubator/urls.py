@@ -13,4 +13,5 @@ urlpatterns = [
     path("residencies/<int:pk>/", residency.residency_detail, name="residency"),
     path("residencies/<int:pk>/act/", residency.residency_action, name="residency_action"),
     path("sessions/<int:pk>/", residency.session_detail, name="session"),
+    path("registrations/<int:pk>/certificate/", residency.certificate, name="certificate"),
 ]

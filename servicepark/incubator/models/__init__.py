@@ -4,10 +4,18 @@ from servicepark.incubator.models.capacity import (
     ServiceRequest,
     TrainingSession,
 )
+from servicepark.incubator.models.community import (
+    AdvisoryAdvice,
+    AdvisoryMember,
+    CoordinationEvent,
+)
 from servicepark.incubator.models.park import Booking, Floor, Park, Space
 from servicepark.incubator.models.residency import Assessment, IntakeRound, Residency
 
 __all__ = [
+    "AdvisoryAdvice",
+    "AdvisoryMember",
+    "CoordinationEvent",
     "Assessment",
     "Booking",
     "Floor",

@@ -55,6 +55,8 @@ def park_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "rounds": sel.open_rounds(park),
         "my_orgs": _my_orgs(request) if user.is_authenticated else [],
         "residents": sel.residents(park, with_checklist=staff),
+        "alumni": sel.alumni(park),
+        **sel.community(park),
     }
     if user.is_authenticated:
         context["requests"] = sel.desk_requests(park, user, staff)

@@ -14,12 +14,19 @@ from django.views.decorators.http import require_POST
 from servicepark.common.feedback import attempt, flash_error
 from servicepark.common.permissions import has_permission
 from servicepark.incubator.graduation import checklist, overstaying
-from servicepark.incubator.models import Assessment, Residency, Space, TrainingSession
+from servicepark.incubator.models import (
+    Assessment,
+    Registration,
+    Residency,
+    Space,
+    TrainingSession,
+)
 from servicepark.incubator.services.capacity import (
     assessment_record,
     session_checkin,
     session_register,
 )
+from servicepark.incubator.services.community import training_feedback
 from servicepark.incubator.services.residency import (
     residency_admit,
     residency_assign_desk,
@@ -148,6 +155,17 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 ),
                 _("Registered."),
             )
+        elif post.get("action") == "feedback":
+            registration = get_object_or_404(
+                Registration, pk=post.get("registration") or 0, session=session
+            )
+            attempt(
+                request,
+                lambda: training_feedback(
+                    actor=user, registration=registration, score=post.get("score")
+                ),
+                _("Thank you for your feedback."),
+            )
         elif post.get("action") == "checkin":
             attempt(
                 request,
@@ -165,5 +183,27 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "staff": staff,
             "registrations": session.registrations.select_related("organization") if staff else [],
             "my_orgs": _my_orgs(request),
+            "mine": session.registrations.filter(organization__in=_my_orgs(request)),
         },
     )
+
+
+@login_required
+def certificate(request: HttpRequest, pk: int) -> HttpResponse:
+    """A printable attendance certificate for a participant who checked in."""
+    from servicepark.accounts.roles import Role
+    from servicepark.accounts.scoping import user_organization_ids
+
+    registration = get_object_or_404(
+        Registration.objects.select_related("session__park", "organization"),
+        pk=pk,
+        checked_in_at__isnull=False,
+    )
+    own = registration.organization_id in user_organization_ids(
+        request.user, [Role.ORG_ADMIN, Role.ORG_MEMBER]
+    )
+    if not own and not has_permission("park.manage", request.user, registration.session.park)[0]:
+        raise PermissionDenied(
+            _("Only the participant's organization and the park's staff see this.")
+        )
+    return render(request, "incubator/certificate.html", {"r": registration})

@@ -1,0 +1,138 @@
+"""The advisory committee's advice, coordination events by field, training feedback."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from servicepark.accounts.roles import Role
+from servicepark.accounts.scoping import user_organization_ids
+from servicepark.common.audit import audit_record
+from servicepark.common.permissions import require_permission
+from servicepark.incubator.models import (
+    AdvisoryAdvice,
+    AdvisoryMember,
+    CoordinationEvent,
+    Park,
+    Registration,
+    Residency,
+)
+from servicepark.registry.models import Organization
+from servicepark.registry.models.choices import FIELD_BITS
+
+
+def advice_record(
+    *,
+    actor: Any,
+    park: Park,
+    met_on: dt.date,
+    present: list[AdvisoryMember],
+    text: str,
+    residency: Residency | None = None,
+) -> AdvisoryAdvice:
+    require_permission("park.manage", actor, park)
+    text = (text or "").strip()
+    if not text or len(text) > 5000 or "\x00" in text:
+        raise ValidationError(_("Write the advice (at most 5,000 characters)."))
+    if not present or any(m.park_id != park.pk for m in present):
+        raise ValidationError(_("Name the committee members present."))
+    if residency is not None and residency.park_id != park.pk:
+        raise ValidationError(_("The advice must concern a residency of this park."))
+    with transaction.atomic():
+        advice = AdvisoryAdvice.objects.create(
+            park=park, met_on=met_on, residency=residency, text=text
+        )
+        advice.present.set(present)
+        audit_record(
+            actor=actor,
+            action="advisory.advice",
+            obj=advice,
+            after={
+                "met_on": met_on,
+                "present": [m.name for m in present],
+                "residency": residency.pk if residency else None,
+                "text": text,
+            },
+        )
+    return advice
+
+
+def coordination_event_create(
+    *,
+    actor: Any,
+    park: Park,
+    field: str,
+    partner: str,
+    title: str,
+    held_at: dt.datetime,
+    invited: list[Organization],
+) -> CoordinationEvent:
+    require_permission("park.manage", actor, park)
+    if field not in FIELD_BITS:
+        raise ValidationError(_("Unknown field of service."))
+    for value, what in ((partner, 100), (title, 200)):
+        if not (value or "").strip() or len(value) > what:
+            raise ValidationError(_("Name the partner and the event."))
+    if not invited:
+        raise ValidationError(_("Invite at least one organization."))
+    with transaction.atomic():
+        event = CoordinationEvent.objects.create(
+            park=park, field=field, partner=partner.strip(), title=title.strip(), held_at=held_at
+        )
+        event.invited.set(invited)
+        audit_record(
+            actor=actor,
+            action="coordination.create",
+            obj=event,
+            after={"title": title, "partner": partner, "invited": [o.pk for o in invited]},
+        )
+    return event
+
+
+def coordination_event_record(
+    *, actor: Any, event: CoordinationEvent, attended: list[Organization], partnerships: list[str]
+) -> CoordinationEvent:
+    """Who came, and the partnerships that followed (one line each)."""
+    require_permission("park.manage", actor, event.park)
+    invited = set(event.invited.values_list("id", flat=True))
+    if any(o.pk not in invited for o in attended):
+        raise ValidationError(_("Only invited organizations can be recorded as attending."))
+    notes = [p.strip()[:500] for p in partnerships if p and p.strip()]
+    with transaction.atomic():
+        event.attended.set(attended)
+        event.follow_up = notes
+        event.save(update_fields=["follow_up", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="coordination.record",
+            obj=event,
+            after={"attended": [o.pk for o in attended], "follow_up": notes},
+        )
+    return event
+
+
+def training_feedback(*, actor: Any, registration: Registration, score: Any) -> Registration:
+    """A checked-in participant's organization rates the session 1–5."""
+    try:
+        value = int(score)
+    except (TypeError, ValueError):
+        value = 0
+    if not 1 <= value <= 5:
+        raise ValidationError(_("Choose from 1 (very unsatisfied) to 5 (very satisfied)."))
+    if registration.organization_id not in user_organization_ids(
+        actor, [Role.ORG_ADMIN, Role.ORG_MEMBER]
+    ):
+        raise PermissionDenied(_("Register people of your own organization."))
+    if registration.checked_in_at is None:
+        raise ValidationError(_("Feedback comes from participants who checked in."))
+    with transaction.atomic():
+        registration.feedback = value
+        registration.save(update_fields=["feedback", "updated_at"])
+        audit_record(
+            actor=actor, action="training.feedback", obj=registration, after={"feedback": value}
+        )
+    return registration
