@@ -241,7 +241,10 @@ def b2_section(large: dict[str, Any], small: dict[str, Any] | None) -> list[str]
 
 
 def summary_section(
-    b1: dict[str, Any] | None, b2_large: dict[str, Any] | None, b2_small: dict[str, Any] | None
+    b1: dict[str, Any] | None,
+    b2_large: dict[str, Any] | None,
+    b2_small: dict[str, Any] | None,
+    b4: dict[str, Any] | None = None,
 ) -> list[str]:
     lines = ["## Summary", "", "| Goal | Target | Measured | Met |", "|---|---|---|:-:|"]
     if b1:
@@ -271,6 +274,16 @@ def summary_section(
                     f"| B2 {title}: p95 {b2_large['label']} ÷ p95 {b2_small['label']}"
                     f" | ≤ 2 | {ratio:.2f} | {yes(ratio <= 2)} |"
                 )
+    if b4:
+        lines.append(
+            f"| B4 OCDS export throughput ({fmt_int(b4['processes'])} contracting processes) "
+            f"| ≥ {fmt_int(b4['goal_releases_per_s'])} releases/s "
+            f"| {fmt_int(b4['releases_per_s'])} releases/s | {yes(b4['throughput_met'])} |"
+        )
+        lines.append(
+            f"| B4 peak memory of the export process | ≤ {b4['goal_peak_rss_mb']} MB "
+            f"| {b4['peak_rss_mb']:.0f} MB | {yes(b4['rss_met'])} |"
+        )
     lines.append("")
     return lines
 
@@ -306,6 +319,51 @@ def b3_section(b3: dict[str, Any]) -> list[str]:
     ]
 
 
+def b4_section(b4: dict[str, Any]) -> list[str]:
+    """B4: the streaming OCDS export (bench/b4_ocds.py)."""
+    first = b4["runs"][0]
+    lines = [
+        "## B4 — OCDS export",
+        "",
+        f"{fmt_int(b4['processes'])} published calls, each with an application, a final "
+        "decision with one award, a contract, two milestones and one payment (generated with "
+        f"bulk_create in {b4['generate_s']:.0f} s, not counted): "
+        f"{fmt_int(b4['releases'])} releases (planning, tender, award, contract, "
+        "implementation). Export command, as run (a child process; wall time from start to "
+        "exit, including Django's start-up; peak RSS from wait4):",
+        "",
+        f"    {first['command']}",
+        "",
+        "| Run | Wall | CPU (user + sys) | Releases/s | Peak RSS | File |",
+        "|--:|--:|--:|--:|--:|--:|",
+    ]
+    for i, run in enumerate(b4["runs"], start=1):
+        lines.append(
+            f"| {i} | {run['wall_s']:.1f} s | {run['user_cpu_s'] + run['sys_cpu_s']:.1f} s "
+            f"| {fmt_int(run['releases_per_s'])} | {run['peak_rss_mb']:.0f} MB "
+            f"| {run['bytes'] / 1e6:.0f} MB |"
+        )
+    lines += [
+        "",
+        f"Goals (judged on the slowest run and the largest peak): ≥ "
+        f"{fmt_int(b4['goal_releases_per_s'])} releases/s — {yes(b4['throughput_met'])} "
+        f"({fmt_int(b4['releases_per_s'])}); peak memory ≤ {b4['goal_peak_rss_mb']} MB — "
+        f"{yes(b4['rss_met'])} ({b4['peak_rss_mb']:.0f} MB). The first "
+        f"{first['sample_checked']} releases of each file were validated against the OCDS 1.1 "
+        "package schema: "
+        + ("no errors." if not any(r["sample_errors"] for r in b4["runs"]) else "**errors**."),
+    ]
+    load_info = b4.get("load", {})
+    if load_info.get("load_at_start") and load_info.get("load_at_end"):
+        lines += [
+            "",
+            f"Load average (1 min) at the start / end: {load_info['load_at_start'][0]:.2f} / "
+            f"{load_info['load_at_end'][0]:.2f}.",
+        ]
+    lines.append("")
+    return lines
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--results", type=Path, required=True)
@@ -335,13 +393,16 @@ def main() -> int:
         f"    {args.command}",
         "",
     ]
-    lines += summary_section(b1, b2, b2_small)
+    b4 = load(args.results / "b4_ocds.json")
+    lines += summary_section(b1, b2, b2_small, b4)
     lines += machine_section(b1["machine"])
     lines += b1_section(b1, b1_small)
     lines += b2_section(b2, b2_small)
     b3 = load(args.results / "b3_allocation.json")
     if b3 is not None:
         lines += b3_section(b3)
+    if b4 is not None:
+        lines += b4_section(b4)
     if FINDINGS.is_file():
         lines += [FINDINGS.read_text(encoding="utf-8").rstrip(), ""]
     args.out.parent.mkdir(parents=True, exist_ok=True)

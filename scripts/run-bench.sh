@@ -3,16 +3,20 @@
 #
 #   B1  bulk import of BENCH_ROWS generated organizations with `servicepark import`, against a
 #       plain COPY of the same CSV file (throughput ratio, peak memory);
-#   B2  directory search latency at BENCH_ROWS and at BENCH_SMALL_ROWS organizations.
+#   B2  directory search latency at BENCH_ROWS and at BENCH_SMALL_ROWS organizations;
+#   B3  the award optimiser;
+#   B4  `servicepark export ocds` of BENCH_B4_PROCESSES generated contracting processes
+#       (releases per second, peak memory).
 #
 # Each size gets its own throwaway PostgreSQL cluster (scripts/testdb.sh), stopped on exit.
 # Raw JSON goes to bench/results/<UTC timestamp>/ (git-ignored); the report to
 # docs/BENCHMARKS.md.
 #
 # Environment: BENCH_ROWS (default 1000000), BENCH_SMALL_ROWS (10000), BENCH_REPS (60),
-# BENCH_QUIET_WAIT (120: before each measurement, wait up to this many seconds for the 1-minute
-# load average to drop below 1, so that other work on the machine does not skew the figures).
-# A full run takes about 20 minutes on 2 cores, most of it the 1M-row import.
+# BENCH_B4_PROCESSES (100000), BENCH_QUIET_WAIT (120: before each measurement, wait up to this
+# many seconds for the 1-minute load average to drop below 1, so that other work on the machine
+# does not skew the figures).
+# A full run takes about 25 minutes on 2 cores, most of it the 1M-row import (B4: ~5 min).
 # A quick check: BENCH_ROWS=20000 scripts/run-bench.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +24,7 @@ BIN=.venv/bin
 export DJANGO_SETTINGS_MODULE=config.settings.local
 ROWS=${BENCH_ROWS:-1000000}
 SMALL=${BENCH_SMALL_ROWS:-10000}
+B4=${BENCH_B4_PROCESSES:-100000}
 export BENCH_REPS=${BENCH_REPS:-60}
 
 label() {  # 1000000 -> 1M, 10000 -> 10k
@@ -64,13 +69,19 @@ run_size() {
   stop_cluster
 }
 
-COMMAND="BENCH_ROWS=$ROWS BENCH_SMALL_ROWS=$SMALL BENCH_REPS=$BENCH_REPS scripts/run-bench.sh"
+COMMAND="BENCH_ROWS=$ROWS BENCH_SMALL_ROWS=$SMALL BENCH_REPS=$BENCH_REPS BENCH_B4_PROCESSES=$B4 scripts/run-bench.sh"
 step "$COMMAND  (results in $OUT)"
 run_size "$ROWS" large
 run_size "$SMALL" small
 
 step "B3 award optimiser and score aggregation"
 $BIN/python bench/b3_allocation.py --out "$OUT/b3_allocation.json" >/dev/null
+
+step "cluster for B4"
+start_cluster
+step "B4 OCDS export of $(label "$B4") contracting processes"
+$BIN/python bench/b4_ocds.py --processes "$B4" --workdir "$WORK" --out "$OUT/b4_ocds.json"
+stop_cluster
 
 step "report"
 $BIN/python bench/report.py --results "$OUT" --command "$COMMAND" --out docs/BENCHMARKS.md

@@ -6,7 +6,7 @@ release's id is `<ocid>-<stage>[-<row id>]-<digest>`, the digest being a hash of
 own text: the same data always gives the same id, and any change gives a new one (OCDS treats
 a release as immutable). Releases come out in date order; each names the parties it refers to,
 with every role the party has had in the process up to that release, so that merging the
-releases into a record keeps all roles.
+releases into a record keeps all roles. Instants arrive as UTC text from the selectors.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from servicepark.transparency.exports.encoding import (
     day_start_text,
     dumps,
     money,
-    utc_text,
 )
 from servicepark.transparency.selectors import ProcessBlock, Row
 
@@ -113,11 +112,12 @@ class Stage:
 @dataclass(frozen=True, slots=True)
 class Release:
     id: str
+    ocid: str
     date: str
     text: str
 
 
-def _planning(call: Row, buyer: Party) -> Stage:
+def _planning(call: Row) -> Stage:
     budget: dict[str, Any] = {}
     if call["catalogue_item_id"]:
         budget["id"] = f"{call['catalogue_item__catalogue__year']}-{call['catalogue_item__code']}"
@@ -128,7 +128,7 @@ def _planning(call: Row, buyer: Party) -> Stage:
     planning: dict[str, Any] = {"budget": budget}
     if call["off_catalogue_reason"]:
         planning["rationale"] = call["off_catalogue_reason"]
-    date = utc_text(call["created_at"])
+    date = call["created"]
     return Stage(date, "planning", "planning", ["planning"], {"planning": planning}, [])
 
 
@@ -146,15 +146,15 @@ def _tender(call: Row, buyer: Party) -> Stage:
         tender["procurementMethodRationale"] = call["restriction_reason"]
     tender["mainProcurementCategory"] = "services"
     tender["tenderPeriod"] = {
-        "startDate": utc_text(call["opens_at"]),
-        "endDate": utc_text(call["closes_at"]),
+        "startDate": call["opens"],
+        "endDate": call["closes"],
     }
-    date = utc_text(call["created_at"])
+    date = call["created"]
     return Stage(date, "tender", "tender", ["tender"], {"tender": tender}, [])
 
 
 def _award(call: Row, decision: Row, awards: list[Row]) -> Stage:
-    date = utc_text(decision["finalized_at"])
+    date = decision["finalized"]
     roles: list[tuple[Party, str]] = []
     items = []
     for row in awards:
@@ -181,7 +181,7 @@ def _award(call: Row, decision: Row, awards: list[Row]) -> Stage:
 
 
 def _contract(row: Row) -> tuple[Stage, str]:
-    signatures = [row["purchaser_signed_at"], row["provider_signed_at"]]
+    signatures = [row["purchaser_signed"], row["provider_signed"]]
     signed = max(signatures) if all(signatures) else None
     contract: dict[str, Any] = {
         "id": row["number"],
@@ -195,13 +195,13 @@ def _contract(row: Row) -> tuple[Stage, str]:
         "value": money(row["price"]),
     }
     if signed is not None:
-        contract["dateSigned"] = utc_text(signed)
+        contract["dateSigned"] = signed
     provider = org_party(row, "provider")
     roles = [(provider, "supplier")]
     if row["payee__id"] != row["provider__id"]:
         roles.append((org_party(row, "payee"), "payee"))
     tag = ["contract", "contractTermination"] if row["state"] in ENDED else ["contract"]
-    date = utc_text(signed or row["created_at"])
+    date = signed or row["created"]
     stage = Stage(date, "contract", f"contract-{row['id']}", tag, {"contracts": [contract]}, roles)
     return stage, date
 
@@ -215,7 +215,7 @@ def _implementation(
     for pay in payments:
         payee = org_party(pay, "payee")
         roles.append((payee, "payee"))
-        when = utc_text(pay["created_at"])
+        when = pay["paid"]
         dates.append(when)
         transactions.append(
             {
@@ -237,10 +237,10 @@ def _implementation(
             "dueDate": day_end_text(m["due_on"]),
             "status": status,
         }
-        if status == "met" and m["accepted_at"] is not None:
-            step["dateMet"] = utc_text(m["accepted_at"])
+        if status == "met" and m["accepted"] is not None:
+            step["dateMet"] = m["accepted"]
         steps.append(step)
-        dates.append(utc_text(m["updated_at"]))
+        dates.append(m["updated"])
     implementation: dict[str, Any] = {}
     if transactions:
         implementation["transactions"] = transactions
@@ -251,13 +251,14 @@ def _implementation(
         "awardID": str(row["award_id"]),
         "implementation": implementation,
     }
+    body = {"contracts": [contract]}
     key = f"implementation-{row['id']}"
-    return Stage(max(dates), "implementation", key, ["implementation"], {"contracts": [contract]}, roles)
+    return Stage(max(dates), "implementation", key, ["implementation"], body, roles)
 
 
 def process_stages(call: Row, block: ProcessBlock) -> list[Stage]:
     buyer = purchaser_party(call)
-    stages = [_planning(call, buyer), _tender(call, buyer)]
+    stages = [_planning(call), _tender(call, buyer)]
     decision = block.decisions.get(call["id"])
     if decision is not None:
         stages.append(_award(call, decision, block.awards.get(call["id"], [])))
@@ -296,7 +297,7 @@ def _finish(ocid: str, buyer: Party, stages: Iterable[Stage]) -> list[Release]:
         digest = hashlib.blake2b(text.encode(), digest_size=6).hexdigest()
         release_id = f"{ocid}-{stage.key}-{digest}"
         text = f'{head}"id":{dumps(release_id)},{text[len(head) :]}'
-        releases.append(Release(release_id, stage.date, text))
+        releases.append(Release(release_id, ocid, stage.date, text))
     return releases
 
 
