@@ -100,6 +100,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SERVICEPARK_ALLOW_DEMO = False
 # Tokens issued by POST /api/v1/auth/token stay valid this long.
 SERVICEPARK_API_TOKEN_DAYS = 30
+# Open data: the OCDS ocid prefix registered for this publisher, the 360Giving prefix, and the
+# publisher's name as it appears in the packages.
+SERVICEPARK_OCID_PREFIX = env_str("SERVICEPARK_OCID_PREFIX", "ocds-spk000")
+SERVICEPARK_360G_PREFIX = env_str("SERVICEPARK_360G_PREFIX", "360G-spk")
+SERVICEPARK_PUBLISHER_NAME = env_str("SERVICEPARK_PUBLISHER_NAME", "Servicepark")
 
 LOGGING = {
     "version": 1,
