@@ -364,6 +364,41 @@ def b4_section(b4: dict[str, Any]) -> list[str]:
     return lines
 
 
+def b5_section(b5: dict[str, Any]) -> list[str]:
+    """B5: booking a room among many existing bookings (bench/b5_bookings.py)."""
+    lines = [
+        "## B5 — room bookings",
+        "",
+        f"{fmt_int(b5['bookings'])} existing bookings over {fmt_int(b5['spaces'])} rooms and "
+        f"halls of {b5['parks']} parks (bulk_create in {b5['generate_s']:.0f} s, not counted). "
+        "Server time of each booking by a resident, in-process (no network): the service "
+        "alone (permission, checks, the space's lock, overlap query, insert, audit event, "
+        "commit), and the whole HTTP stack with Bearer authentication.",
+        "",
+        "| Request | n | p50 | p95 | max |",
+        "|---|--:|--:|--:|--:|",
+    ]
+    for label, key in (
+        ("`booking_create` (service)", "service"),
+        ("POST /api/v1/bookings → 201", "api"),
+        ("POST /api/v1/bookings → 409 (slot taken)", "api_conflict"),
+    ):
+        s = b5[key]
+        lines.append(
+            f"| {label} | {s['n']} | {s['p50_ms']:.1f} ms | {s['p95_ms']:.1f} ms "
+            f"| {s['max_ms']:.1f} ms |"
+        )
+    load_info = b5.get("load", {})
+    if load_info.get("load_at_start") and load_info.get("load_at_end"):
+        lines += [
+            "",
+            f"Load average (1 min) at the start / end: {load_info['load_at_start'][0]:.2f} / "
+            f"{load_info['load_at_end'][0]:.2f}.",
+        ]
+    lines.append("")
+    return lines
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--results", type=Path, required=True)
@@ -403,6 +438,9 @@ def main() -> int:
         lines += b3_section(b3)
     if b4 is not None:
         lines += b4_section(b4)
+    b5 = load(args.results / "b5_bookings.json")
+    if b5 is not None:
+        lines += b5_section(b5)
     if FINDINGS.is_file():
         lines += [FINDINGS.read_text(encoding="utf-8").rstrip(), ""]
     args.out.parent.mkdir(parents=True, exist_ok=True)

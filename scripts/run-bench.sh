@@ -6,17 +6,19 @@
 #   B2  directory search latency at BENCH_ROWS and at BENCH_SMALL_ROWS organizations;
 #   B3  the award optimiser;
 #   B4  `servicepark export ocds` of BENCH_B4_PROCESSES generated contracting processes
-#       (releases per second, peak memory).
+#       (releases per second, peak memory);
+#   B5  booking a room among BENCH_B5_BOOKINGS existing bookings (service and API latency).
 #
 # Each size gets its own throwaway PostgreSQL cluster (scripts/testdb.sh), stopped on exit.
 # Raw JSON goes to bench/results/<UTC timestamp>/ (git-ignored); the report to
 # docs/BENCHMARKS.md.
 #
 # Environment: BENCH_ROWS (default 1000000), BENCH_SMALL_ROWS (10000), BENCH_REPS (60),
-# BENCH_B4_PROCESSES (100000), BENCH_QUIET_WAIT (120: before each measurement, wait up to this
-# many seconds for the 1-minute load average to drop below 1, so that other work on the machine
-# does not skew the figures).
-# A full run takes about 25 minutes on 2 cores, most of it the 1M-row import (B4: ~5 min).
+# BENCH_B4_PROCESSES (100000), BENCH_B5_BOOKINGS (100000), BENCH_QUIET_WAIT (120: before each
+# measurement, wait up to this many seconds for the 1-minute load average to drop below 1, so
+# that other work on the machine does not skew the figures).
+# A full run takes about 27 minutes on 2 cores, most of it the 1M-row import (B4: ~5 min,
+# B5: ~2 min).
 # A quick check: BENCH_ROWS=20000 scripts/run-bench.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +27,7 @@ export DJANGO_SETTINGS_MODULE=config.settings.local
 ROWS=${BENCH_ROWS:-1000000}
 SMALL=${BENCH_SMALL_ROWS:-10000}
 B4=${BENCH_B4_PROCESSES:-100000}
+B5=${BENCH_B5_BOOKINGS:-100000}
 export BENCH_REPS=${BENCH_REPS:-60}
 
 label() {  # 1000000 -> 1M, 10000 -> 10k
@@ -69,7 +72,7 @@ run_size() {
   stop_cluster
 }
 
-COMMAND="BENCH_ROWS=$ROWS BENCH_SMALL_ROWS=$SMALL BENCH_REPS=$BENCH_REPS BENCH_B4_PROCESSES=$B4 scripts/run-bench.sh"
+COMMAND="BENCH_ROWS=$ROWS BENCH_SMALL_ROWS=$SMALL BENCH_REPS=$BENCH_REPS BENCH_B4_PROCESSES=$B4 BENCH_B5_BOOKINGS=$B5 scripts/run-bench.sh"
 step "$COMMAND  (results in $OUT)"
 run_size "$ROWS" large
 run_size "$SMALL" small
@@ -81,6 +84,12 @@ step "cluster for B4"
 start_cluster
 step "B4 OCDS export of $(label "$B4") contracting processes"
 $BIN/python bench/b4_ocds.py --processes "$B4" --workdir "$WORK" --out "$OUT/b4_ocds.json"
+stop_cluster
+
+step "cluster for B5"
+start_cluster
+step "B5 booking rooms among $(label "$B5") bookings"
+$BIN/python bench/b5_bookings.py --bookings "$B5" --out "$OUT/b5_bookings.json"
 stop_cluster
 
 step "report"
