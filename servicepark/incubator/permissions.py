@@ -21,8 +21,8 @@ def can_manage_park(user: Any, park: Any) -> Decision:
 
 @rule("park.book")
 def can_book_in_park(user: Any, park: Any) -> Decision:
-    """Residents (admins and members of organizations residing in the park), partner
-    organizations' admins in its jurisdiction, and the park's staff book rooms."""
+    """Residents (admins and members of organizations residing in the park) and the park's
+    staff book rooms."""
     if can_manage_park(user, park)[0]:
         return True, ""
     from servicepark.incubator.models import Residency
@@ -59,3 +59,20 @@ def can_apply_for_residency(user: Any, organization: Any) -> Decision:
     ):
         return True, ""
     return False, _("Only the organization's admins may apply for a residency.")
+
+
+@rule("booking.cancel")
+def can_cancel_booking(user: Any, booking: Any) -> Decision:
+    """The person who booked, the admins of the organization it is for, or the park's staff."""
+    if getattr(user, "pk", None) and booking.booked_by_id == user.pk:
+        return True, ""
+    if booking.organization_id and booking.organization_id in user_organization_ids(
+        user, [Role.ORG_ADMIN]
+    ):
+        return True, ""
+    if can_manage_park(user, booking.space.park)[0]:
+        return True, ""
+    return False, _(
+        "Only the person who booked, their organization's admins and the park's staff "
+        "may cancel a booking."
+    )

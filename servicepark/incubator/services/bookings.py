@@ -333,26 +333,10 @@ def booking_create(
     return bookings[0]
 
 
-def _may_cancel(actor: Any, booking: Booking) -> bool:
-    if booking.booked_by_id == actor.pk:
-        return True
-    if booking.organization_id in user_organization_ids(actor, [Role.ORG_ADMIN]):
-        return True
-    return has_permission("park.manage", actor, booking.space.park)[0]
-
-
 def booking_cancel(*, actor: Any, booking: Booking) -> Booking:
     """Cancel a live booking that has not started: the person who booked it, the admins of the
     organization it is for, or the park's staff."""
-    if not getattr(actor, "is_authenticated", False) or not getattr(actor, "is_active", False):
-        raise PermissionDenied(_("Please log in first."))
-    if not _may_cancel(actor, booking):
-        raise PermissionDenied(
-            _(
-                "Only the person who booked, their organization's admins and the park's staff "
-                "may cancel a booking."
-            )
-        )
+    require_permission("booking.cancel", actor, booking)
     with transaction.atomic():
         locked = Booking.objects.select_for_update().get(pk=booking.pk)
         if locked.state not in Booking.LIVE:
