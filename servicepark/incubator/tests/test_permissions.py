@@ -10,7 +10,7 @@ from servicepark.common.permissions import has_permission
 from servicepark.incubator.models import Booking, Park, Residency, Space
 from servicepark.registry.tests.factories import make_org
 
-pytestmark = [pytest.mark.django_db, pytest.mark.smoke]
+pytestmark = [pytest.mark.django_db, pytest.mark.smoke, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture
