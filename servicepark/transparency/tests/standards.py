@@ -1,4 +1,8 @@
-"""Offline validators for the published standards in ../shared/standards/ (no network)."""
+"""Offline validators for the published standards (no network).
+
+The official schemas and codelists live beside the project in ../shared/standards/; an
+identical copy is kept in the repository's standards/ so that a clone elsewhere can run the
+tests (test_standards_copy checks that the two agree whenever both are present)."""
 
 from __future__ import annotations
 
@@ -14,7 +18,9 @@ from referencing.jsonschema import DRAFT4, DRAFT202012
 
 from config.env import BASE_DIR
 
-STANDARDS = Path(BASE_DIR).parent / "shared" / "standards"
+SHARED_STANDARDS = Path(BASE_DIR).parent / "shared" / "standards"
+REPO_STANDARDS = Path(BASE_DIR) / "standards"
+STANDARDS = SHARED_STANDARDS if SHARED_STANDARDS.is_dir() else REPO_STANDARDS
 OCDS = STANDARDS / "ocds-1.1"
 GIVING = STANDARDS / "360giving-1.4"
 # The 360Giving package schema refers to the grant schema of release 1.4.2, whose file says 1.4.3.
