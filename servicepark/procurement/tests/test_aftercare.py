@@ -158,3 +158,21 @@ def test_an_evaluator_without_conflicts_grades_and_the_grade_is_a_track_record(r
     done = evaluation_submit(actor=staff, evaluation=evaluation, scores=scores, comment="成效明显")
     assert (done.total, done.grade) == (87, "good")
     assert list(track_record([contract.provider_id])) == [done]
+
+
+def test_the_grade_is_shown_to_future_juries(running, client):
+    from servicepark.procurement.models import Assignment, ExpertProfile
+
+    buyer, admin, contract = running
+    evaluator = make_org(name="评估机构乙")
+    evaluation = evaluation_assign(actor=buyer, contract=contract, evaluator=evaluator)
+    scores = {"outputs": 18, "outcomes": 22, "satisfaction": 18, "finance": 17, "capacity": 12}
+    evaluation_submit(
+        actor=make_user("org_member", organization=evaluator), evaluation=evaluation, scores=scores
+    )
+    later = contract.award.application
+    expert = ExpertProfile.objects.create(user=make_user("expert", division="510100"))
+    sheet = Assignment.objects.create(application=later, expert=expert)
+    client.force_login(expert.user)
+    page = client.get(f"/reviews/{sheet.pk}/").content.decode()
+    assert contract.number in page and "评估机构乙" in page

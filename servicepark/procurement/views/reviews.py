@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from servicepark.common.feedback import attempt, flash_error
 from servicepark.procurement.selectors_decisions import assignment_get_for, assignment_list
+from servicepark.procurement.services.evaluation import track_record
 from servicepark.procurement.services.jury import score_submit, scores_visible_to
 
 
@@ -59,6 +60,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "app": app,
             "content": version.content if version else app.content,
             "rubric": rubric,
+            "track_record": track_record([app.organization_id]),
             "others": [
                 s
                 for s in scores_visible_to(user=request.user, application=app)
