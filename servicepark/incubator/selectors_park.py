@@ -167,9 +167,15 @@ def alumni(park: Park) -> list[dict[str, Any]]:
 
 
 def community(park: Park) -> dict[str, Any]:
-    from servicepark.incubator.models import AdvisoryAdvice, AdvisoryMember, CoordinationEvent
+    from servicepark.incubator.models import (
+        AdvisoryAdvice,
+        AdvisoryMember,
+        CoordinationEvent,
+        Mentorship,
+    )
 
     return {
+        "mentorships": Mentorship.objects.filter(park=park).select_related("mentor", "mentee"),
         "advisors": AdvisoryMember.objects.filter(park=park, active=True),
         "advice": AdvisoryAdvice.objects.filter(park=park)
         .select_related("residency__organization")

@@ -9,6 +9,7 @@ urlpatterns = [
     path("parks/<int:pk>/", parks.park_detail, name="park"),
     path("parks/<int:pk>/book/", parks.book, name="book"),
     path("parks/<int:pk>/desk/", parks.desk, name="desk"),
+    path("parks/<int:pk>/community/", parks.community, name="community"),
     path("intake/<int:pk>/apply/", parks.residency_apply_view, name="apply"),
     path("residencies/<int:pk>/", residency.residency_detail, name="residency"),
     path("residencies/<int:pk>/act/", residency.residency_action, name="residency_action"),

@@ -123,3 +123,58 @@ def test_feedback_and_certificate_only_after_check_in(park, client):
     assert "李会计" in certificate and "财务管理" in certificate
     client.force_login(make_user("org_admin", organization=make_org(name="别人")))
     assert client.get(f"/registrations/{registration.pk}/certificate/").status_code == 403
+
+
+def test_staff_record_advice_events_and_meetings_on_the_park_page(park, client):
+    from servicepark.incubator.models import AdvisoryAdvice, CoordinationEvent, Mentorship
+
+    staff = make_user("center_staff", division="510107")
+    member = AdvisoryMember.objects.create(park=park, name="高教授", affiliation="四川大学")
+    org, mentor = make_org(name="入驻甲"), make_org(name="导师机构")
+    Residency.objects.create(park=park, organization=org, proposal="x", state="incubating")
+    pairing = Mentorship.objects.create(park=park, mentor=mentor, mentee=org, goals="财务制度")
+    url = f"/parks/{park.pk}/community/"
+    client.force_login(make_user("org_admin", organization=org))
+    client.post(
+        url, {"action": "advice", "met_on": "2026-11-01", "present": [member.pk], "text": "x"}
+    )
+    assert not AdvisoryAdvice.objects.exists()  # residents cannot
+    client.force_login(staff)
+    bad = client.post(
+        url,
+        {"action": "advice", "met_on": "昨天", "present": [member.pk], "text": "x"},
+        follow=True,
+    )
+    assert "YYYY-MM-DD" in bad.content.decode() and not AdvisoryAdvice.objects.exists()
+    client.post(
+        url,
+        {"action": "advice", "met_on": "2026-11-01", "present": [member.pk], "text": "建议延期"},
+    )
+    client.post(
+        url,
+        {
+            "action": "event",
+            "title": "联席会",
+            "partner": "区残联",
+            "field": "disability",
+            "held_at": "2030-01-10T09:30",
+            "invited": [org.pk],
+        },
+    )
+    event = CoordinationEvent.objects.get()
+    client.post(
+        url,
+        {
+            "action": "attendance",
+            "event": event.pk,
+            "attended": [org.pk],
+            "partnerships": "辅具适配",
+        },
+    )
+    client.post(
+        url,
+        {"action": "meeting", "mentorship": pairing.pk, "held_on": "2026-11-02", "notes": "预算"},
+    )
+    assert AdvisoryAdvice.objects.get().text == "建议延期"
+    assert list(CoordinationEvent.objects.get().attended.all()) == [org]
+    assert Mentorship.objects.get().log[0]["notes"] == "预算"

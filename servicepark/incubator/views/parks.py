@@ -26,7 +26,7 @@ from servicepark.incubator.services.capacity import (
     service_request_rate,
 )
 from servicepark.incubator.services.residency import residency_apply
-from servicepark.registry.models import Organization
+from servicepark.registry.models import Field, Organization
 
 
 def park_index(request: HttpRequest) -> HttpResponse:
@@ -56,6 +56,7 @@ def park_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "my_orgs": _my_orgs(request) if user.is_authenticated else [],
         "residents": sel.residents(park, with_checklist=staff),
         "alumni": sel.alumni(park),
+        "fields": Field.choices,
         **sel.community(park),
     }
     if user.is_authenticated:
@@ -165,4 +166,91 @@ def desk(request: HttpRequest, pk: int) -> HttpResponse:
                 ),
                 _("Thank you for rating the answer."),
             )
+    return redirect("incubator:park", park.pk)
+
+
+@login_required
+@require_POST
+def community(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff record the committee's advice, coordination events and mentoring meetings."""
+    from servicepark.incubator.models import (
+        AdvisoryMember,
+        CoordinationEvent,
+        Mentorship,
+        Residency,
+    )
+    from servicepark.incubator.services.capacity import mentorship_log
+    from servicepark.incubator.services.community import (
+        advice_record,
+        coordination_event_create,
+        coordination_event_record,
+    )
+
+    park = get_object_or_404(Park, pk=pk)
+    post, user = request.POST, request.user
+    action = post.get("action")
+
+    def day(name: str) -> dt.date:
+        try:
+            return dt.date.fromisoformat(post.get(name, ""))
+        except ValueError:
+            raise ValidationError(_("Give the date as YYYY-MM-DD.")) from None
+
+    def orgs(name: str) -> list[Organization]:
+        return list(
+            Organization.objects.filter(pk__in=[v for v in post.getlist(name) if v.isdigit()])
+        )
+
+    if action == "advice":
+        attempt(
+            request,
+            lambda: advice_record(
+                actor=user,
+                park=park,
+                met_on=day("met_on"),
+                present=list(
+                    AdvisoryMember.objects.filter(park=park, pk__in=post.getlist("present"))
+                ),
+                text=post.get("text", ""),
+                residency=Residency.objects.filter(
+                    park=park, pk=post.get("residency") or 0
+                ).first(),
+            ),
+            _("The advice is recorded."),
+        )
+    elif action == "event":
+        attempt(
+            request,
+            lambda: coordination_event_create(
+                actor=user,
+                park=park,
+                field=post.get("field", ""),
+                partner=post.get("partner", ""),
+                title=post.get("title", ""),
+                held_at=_instant(post.get("held_at", "")),
+                invited=orgs("invited"),
+            ),
+            _("The event is planned and the organizations invited."),
+        )
+    elif action == "attendance":
+        event = get_object_or_404(CoordinationEvent, pk=post.get("event") or 0, park=park)
+        attempt(
+            request,
+            lambda: coordination_event_record(
+                actor=user,
+                event=event,
+                attended=orgs("attended"),
+                partnerships=post.get("partnerships", "").splitlines(),
+            ),
+            _("Attendance and follow-up are recorded."),
+        )
+    elif action == "meeting":
+        pairing = get_object_or_404(Mentorship, pk=post.get("mentorship") or 0, park=park)
+        attempt(
+            request,
+            lambda: mentorship_log(
+                actor=user, mentorship=pairing, held_on=day("held_on"), notes=post.get("notes", "")
+            ),
+            _("The meeting is logged."),
+        )
     return redirect("incubator:park", park.pk)
