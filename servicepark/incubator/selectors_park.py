@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from servicepark.common.permissions import has_permission
@@ -123,12 +123,16 @@ def desk_requests(park: Park, user: Any, staff: bool) -> QuerySet[ServiceRequest
     from servicepark.accounts.roles import Role
     from servicepark.accounts.scoping import user_organization_ids
 
-    rows = ServiceRequest.objects.filter(park=park).select_related("organization").order_by("-id")
+    rows = (
+        ServiceRequest.objects.filter(park=park)
+        .select_related("organization", "routed_to")
+        .order_by("-id")
+    )
     if staff:
         return rows
-    return rows.filter(
-        organization_id__in=user_organization_ids(user, [Role.ORG_ADMIN, Role.ORG_MEMBER])
-    )
+    mine = user_organization_ids(user, [Role.ORG_ADMIN, Role.ORG_MEMBER])
+    # A resident sees its own requests, and those routed to it as an in-park professional.
+    return rows.filter(Q(organization_id__in=mine) | Q(routed_to_id__in=mine))
 
 
 def is_staff(user: Any, park: Park) -> bool:

@@ -106,6 +106,15 @@ class ServiceRequest(BaseModel):
     text = models.TextField(_("request"), max_length=5000)
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.OPEN)
     due_by = models.DateTimeField(_("answer due by"))
+    routed_to = models.ForeignKey(
+        "registry.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="desk_requests_handled",
+        verbose_name=_("routed to (an in-park professional)"),
+        help_text=_("Empty: the park's support team answers."),
+    )
     answer = models.TextField(_("answer"), blank=True, max_length=5000)
     answered_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -203,13 +203,50 @@ def service_request_file(
     return request
 
 
-def service_request_answer(*, actor: Any, request: ServiceRequest, answer: str) -> ServiceRequest:
-    answer = _text(answer, 5000, _("Write the answer (at most 5,000 characters)."))
+def service_request_route(
+    *, actor: Any, request: ServiceRequest, professional: Organization | None
+) -> ServiceRequest:
+    """Staff route a request to an in-park professional (an organization residing in the
+    park, e.g. a law or accounting firm), or back to the support team (None)."""
     with transaction.atomic():
         locked = (
             ServiceRequest.objects.select_for_update().select_related("park").get(pk=request.pk)
         )
         require_permission("park.manage", actor, locked.park)
+        if locked.state != ServiceRequest.State.OPEN:
+            raise ValidationError(_("This request is already answered."))
+        if (
+            professional is not None
+            and not Residency.objects.filter(
+                park=locked.park, organization=professional, state__in=Residency.IN_PARK
+            ).exists()
+        ):
+            raise ValidationError(_("Route requests to professionals residing in the park."))
+        if professional is not None and professional.pk == locked.organization_id:
+            raise ValidationError(_("A request cannot be routed to the organization that asked."))
+        before = locked.routed_to_id
+        locked.routed_to = professional
+        locked.save(update_fields=["routed_to", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="servicedesk.route",
+            obj=locked,
+            before={"routed_to": before},
+            after={"routed_to": professional.pk if professional else None},
+        )
+    return locked
+
+
+def service_request_answer(*, actor: Any, request: ServiceRequest, answer: str) -> ServiceRequest:
+    """The support team (the park's staff) answers, or the professional it was routed to."""
+    answer = _text(answer, 5000, _("Write the answer (at most 5,000 characters)."))
+    with transaction.atomic():
+        locked = (
+            ServiceRequest.objects.select_for_update().select_related("park").get(pk=request.pk)
+        )
+        mine = user_organization_ids(actor, [Role.ORG_ADMIN, Role.ORG_MEMBER])
+        if not (locked.routed_to_id and locked.routed_to_id in mine):
+            require_permission("park.manage", actor, locked.park)
         if locked.state != ServiceRequest.State.OPEN:
             raise ValidationError(_("This request is already answered."))
         locked.state, locked.answer = ServiceRequest.State.ANSWERED, answer

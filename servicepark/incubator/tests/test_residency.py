@@ -18,6 +18,7 @@ from servicepark.incubator.services.capacity import (
     service_request_answer,
     service_request_file,
     service_request_rate,
+    service_request_route,
     session_checkin,
     session_create,
     session_register,
@@ -224,3 +225,27 @@ def test_services_desk_request_answered_and_rated(park, people):
         service_request_answer(actor=admin, request=request, answer="自答")
     service_request_answer(actor=staff, request=request, answer="已联系园区会计师事务所")
     assert service_request_rate(actor=admin, request=request, satisfaction=5).state == "closed"
+
+
+def test_a_request_routed_to_an_in_park_professional_is_answered_by_it(park, people):
+    staff, org, admin, round_ = people
+    residency_admit(
+        actor=staff,
+        residency=residency_apply(actor=admin, round=round_, organization=org, proposal="项目"),
+        reason="通过",
+    )
+    lawyers = make_org(name="园区律师事务所", division_code="510107019")
+    lawyer = make_user("org_member", organization=lawyers)
+    request = service_request_file(
+        actor=admin, park=park, organization=org, kind="legal", text="章程修改"
+    )
+    with pytest.raises(ValidationError):  # not resident in the park
+        service_request_route(actor=staff, request=request, professional=lawyers)
+    Residency.objects.create(
+        park=park, organization=lawyers, proposal="法律服务", state="incubating"
+    )
+    with pytest.raises(PermissionDenied):
+        service_request_answer(actor=lawyer, request=request, answer="尚未转派")
+    service_request_route(actor=staff, request=request, professional=lawyers)
+    answered = service_request_answer(actor=lawyer, request=request, answer="已修订章程草案")
+    assert answered.state == "answered" and answered.answered_by == lawyer

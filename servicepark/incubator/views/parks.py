@@ -24,6 +24,7 @@ from servicepark.incubator.services.capacity import (
     service_request_answer,
     service_request_file,
     service_request_rate,
+    service_request_route,
 )
 from servicepark.incubator.services.residency import residency_apply
 from servicepark.registry.models import Field, Organization
@@ -61,6 +62,7 @@ def park_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if user.is_authenticated:
         context["requests"] = sel.desk_requests(park, user, staff)
+        context["my_org_ids"] = [o.pk for o in context["my_orgs"]]
     if staff:
         context["applications"] = sel.applications(park)
         context["free_desks"] = Space.objects.filter(park=park, kind__in=Space.ALLOCATED).exclude(
@@ -150,7 +152,14 @@ def desk(request: HttpRequest, pk: int) -> HttpResponse:
         )
     else:
         found = get_object_or_404(ServiceRequest, pk=post.get("request") or 0, park=park)
-        if action == "answer":
+        if action == "route":
+            professional = Organization.objects.filter(pk=post.get("professional") or 0).first()
+            attempt(
+                request,
+                lambda: service_request_route(actor=user, request=found, professional=professional),
+                _("The request is routed."),
+            )
+        elif action == "answer":
             attempt(
                 request,
                 lambda: service_request_answer(
