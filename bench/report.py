@@ -245,6 +245,7 @@ def summary_section(
     b2_large: dict[str, Any] | None,
     b2_small: dict[str, Any] | None,
     b4: dict[str, Any] | None = None,
+    b3: dict[str, Any] | None = None,
 ) -> list[str]:
     lines = ["## Summary", "", "| Goal | Target | Measured | Met |", "|---|---|---|:-:|"]
     if b1:
@@ -274,6 +275,13 @@ def summary_section(
                     f"| B2 {title}: p95 {b2_large['label']} ÷ p95 {b2_small['label']}"
                     f" | ≤ 2 | {ratio:.2f} | {yes(ratio <= 2)} |"
                 )
+    if b3:
+        median = b3["seconds"]["median"]
+        lines.append(
+            f"| B3 optimiser, {b3['applications']:,} applications: proven optimal, median time "
+            f"| ≤ 2 s | {median:.2f} s ({b3['status']}) "
+            f"| {yes(median <= 2.0 and b3['status'] == 'optimal')} |"
+        )
     if b4:
         lines.append(
             f"| B4 OCDS export throughput ({fmt_int(b4['processes'])} contracting processes) "
@@ -429,7 +437,7 @@ def main() -> int:
         "",
     ]
     b4 = load(args.results / "b4_ocds.json")
-    lines += summary_section(b1, b2, b2_small, b4)
+    lines += summary_section(b1, b2, b2_small, b4, load(args.results / "b3_allocation.json"))
     lines += machine_section(b1["machine"])
     lines += b1_section(b1, b1_small)
     lines += b2_section(b2, b2_small)
