@@ -21,8 +21,8 @@ def can_manage_park(user: Any, park: Any) -> Decision:
 
 @rule("park.book")
 def can_book_in_park(user: Any, park: Any) -> Decision:
-    """Residents (admins and members of organizations residing in the park) and the park's
-    staff book rooms."""
+    """Residents (admins and members of organizations residing in the park), the park's
+    partner organizations, and its staff book rooms."""
     if can_manage_park(user, park)[0]:
         return True, ""
     from servicepark.incubator.models import Residency
@@ -35,7 +35,11 @@ def can_book_in_park(user: Any, park: Any) -> Decision:
         ).exists()
     ):
         return True, ""
-    return False, _("Only the park's residents and staff may book its rooms.")
+    if orgs and park.partners.filter(pk__in=orgs).exists():
+        return True, ""
+    return False, _(
+        "Only the park's residents, partner organizations and staff may book its rooms."
+    )
 
 
 @rule("residency.decide")

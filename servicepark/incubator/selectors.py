@@ -15,8 +15,8 @@ from servicepark.incubator.models import Booking, Residency, Space
 
 def spaces_bookable_by(user: Any) -> QuerySet[Space]:
     """Rooms and halls of the parks where `user` may book (rule "park.book"): parks inside the
-    jurisdiction of their center-staff grants, and parks where one of their organizations
-    resides."""
+    jurisdiction of their center-staff grants, parks where one of their organizations resides,
+    and parks that count one of them as a partner."""
     spaces = Space.objects.filter(kind__in=Space.BOOKABLE).select_related("park")
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return spaces.none()
@@ -28,8 +28,8 @@ def spaces_bookable_by(user: Any) -> QuerySet[Space]:
         resident_parks = Residency.objects.filter(
             organization_id__in=orgs, state__in=Residency.IN_PARK
         ).values("park_id")
-        staff |= Q(park_id__in=resident_parks)
-    return spaces.filter(staff).order_by("park_id", "name")
+        staff |= Q(park_id__in=resident_parks) | Q(park__partners__in=orgs)
+    return spaces.filter(staff).distinct().order_by("park_id", "name")
 
 
 def space_bookable_get_for(user: Any, pk: int) -> Space:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -139,19 +140,22 @@ def is_staff(user: Any, park: Park) -> bool:
     return has_permission("park.manage", user, park)[0]
 
 
-def alumni(park: Park) -> list[dict[str, Any]]:
-    """Graduates and what they did next: contracts won and the latest evaluation grade."""
-    from servicepark.procurement.models import Contract, Evaluation
+def alumni(park: Park) -> dict[str, Any]:
+    """Graduates and what they did next — contracts won, the latest evaluation grade, and the
+    warning signs the platform already sees on their contracts (overdue reports, milestones
+    past due) — with the park's outcome figures. A fixed number of queries."""
+    from servicepark.procurement.models import Contract, Evaluation, Milestone, Report
 
     graduates = list(
         Residency.objects.filter(park=park, state="graduated").select_related("organization")
     )
     orgs = [g.organization_id for g in graduates]
-    contracts: dict[int, int] = {}
-    for provider_id in Contract.objects.filter(
-        provider_id__in=orgs, state__in=["signed", "active", "completed"]
-    ).values_list("provider_id", flat=True):
-        contracts[provider_id] = contracts.get(provider_id, 0) + 1
+    today = timezone.localdate()
+    contracts: dict[int, list[Contract]] = {o: [] for o in orgs}
+    for contract in Contract.objects.filter(
+        provider_id__in=orgs, state__in=["signed", "active", "suspended", "completed"]
+    ):
+        contracts[contract.provider_id].append(contract)
     grades = {
         e.contract.provider_id: e
         for e in Evaluation.objects.filter(
@@ -160,14 +164,41 @@ def alumni(park: Park) -> list[dict[str, Any]]:
         .select_related("contract")
         .order_by("submitted_at")
     }
-    return [
+    overdue: dict[int, int] = {}
+    for provider_id in Report.objects.filter(
+        contract__provider_id__in=orgs, submitted_at__isnull=True, overdue_since__isnull=False
+    ).values_list("contract__provider_id", flat=True):
+        overdue[provider_id] = overdue.get(provider_id, 0) + 1
+    late: dict[int, int] = {}
+    for provider_id in Milestone.objects.filter(
+        contract__provider_id__in=orgs,
+        contract__state="active",
+        state__in=["pending", "submitted"],
+        due_on__lt=today,
+    ).values_list("contract__provider_id", flat=True):
+        late[provider_id] = late.get(provider_id, 0) + 1
+    rows = [
         {
             "residency": g,
-            "contracts": contracts.get(g.organization_id, 0),
+            "contracts": len(contracts[g.organization_id]),
+            "value": sum((c.price for c in contracts[g.organization_id]), Decimal("0.00")),
             "grade": grades.get(g.organization_id),
+            "overdue_reports": overdue.get(g.organization_id, 0),
+            "late_milestones": late.get(g.organization_id, 0),
         }
         for g in graduates
     ]
+    with_contract = sum(1 for r in rows if r["contracts"])
+    value = sum((contract.price for cs in contracts.values() for contract in cs), Decimal("0.00"))
+    return {
+        "rows": rows,
+        "graduates": len(rows),
+        "with_contract": with_contract,
+        "share_with_contract": round(100 * with_contract / len(rows)) if rows else 0,
+        "contract_value": value,
+        "graded": sum(1 for r in rows if r["grade"]),
+        "with_signals": sum(1 for r in rows if r["overdue_reports"] or r["late_milestones"]),
+    }
 
 
 def community(park: Park) -> dict[str, Any]:

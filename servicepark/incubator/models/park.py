@@ -34,6 +34,13 @@ class Park(BaseModel):
     graduation_threshold = models.PositiveSmallIntegerField(
         _("capacity score needed to graduate"), default=60
     )
+    partners = models.ManyToManyField(
+        "registry.Organization",
+        blank=True,
+        related_name="partner_parks",
+        verbose_name=_("partner organizations"),
+        help_text=_("They may book the park's rooms without residing in it."),
+    )
 
     class Meta:
         ordering = ["division_id", "name"]

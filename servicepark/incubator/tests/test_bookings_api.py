@@ -145,7 +145,9 @@ def test_invalid_requests_get_400_with_a_message_by_field(client, world, day, ra
 def test_outsiders_get_403_and_unknown_spaces_404(client, world, day):
     response = post(client, body(world, day), token(client, world.outsider.username))
     assert response.status_code == 403
-    assert response.json()["detail"] == "Only the park's residents and staff may book its rooms."
+    assert response.json()["detail"] == (
+        "Only the park's residents, partner organizations and staff may book its rooms."
+    )
     response = post(client, body(world, day, space=987654321), token(client, world.admin.username))
     assert response.status_code == 404
 

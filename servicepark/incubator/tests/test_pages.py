@@ -11,6 +11,13 @@ from django.utils import timezone
 
 from servicepark.accounts.tests.factories import make_user
 from servicepark.incubator.models import Floor, IntakeRound, Park, Residency, Space
+from servicepark.procurement.tests.conftest import call, spina  # noqa: F401  (fixtures)
+from servicepark.procurement.tests.money_fixtures import (  # noqa: F401  (fixtures)
+    awarded,
+    provider_admin,
+    sign_and_start,
+)
+from servicepark.procurement.tests.test_decisions import scored  # noqa: F401  (fixture)
 from servicepark.registry.tests.factories import make_org
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -115,3 +122,25 @@ def test_staff_admit_through_the_page_and_outsiders_cannot(client, park):
     assert bad.status_code == 200 and not residency.assessments.exists()
     client.force_login(make_user("center_staff", division="370103"))
     assert client.get(f"/residencies/{residency.pk}/").status_code == 403
+
+
+def test_alumni_outcomes_and_warning_signs(client, park, awarded):  # noqa: F811
+    """A graduate holding a contract with an overdue report shows in the park's figures."""
+    from servicepark.common.actors import SystemActor
+    from servicepark.procurement.services.reporting import reports_remind
+
+    _call, buyer, apps, decision = awarded
+    contract = sign_and_start(
+        buyer, decision.awards.get(application=apps[0]), provider_admin(apps[0])
+    )
+    Residency.objects.create(
+        park=park, organization=apps[0].organization, proposal="x", state="graduated"
+    )
+    Residency.objects.create(
+        park=park, organization=make_org(name="出壳机构乙"), proposal="x", state="graduated"
+    )
+    first_due = contract.reports.order_by("due_on").first().due_on
+    reports_remind(actor=SystemActor("t"), today=first_due + dt.timedelta(days=1))
+    page = client.get(f"/parks/{park.pk}/").content.decode()
+    assert "2 graduated; 1 (50 %) hold government contracts worth ¥200,000.00" in page
+    assert "1 show warning signs" in page and "1 overdue report" in page

@@ -34,6 +34,11 @@ def test_residents_book_outsiders_do_not(park):
     Residency.objects.create(park=park, organization=org, proposal="x", state="incubating")
     assert has_permission("park.book", admin, park)[0]
     assert has_permission("park.book", make_user("center_staff", division="510107"), park)[0]
+    partner = make_org(name="区残联下属服务社")
+    partner_admin = make_user("org_admin", organization=partner)
+    assert not has_permission("park.book", partner_admin, park)[0]
+    park.partners.add(partner)
+    assert has_permission("park.book", partner_admin, park)[0]
 
 
 def test_residency_rules(park):
