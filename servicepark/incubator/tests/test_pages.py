@@ -70,6 +70,7 @@ def test_park_page_costs_the_same_for_two_and_for_eight_residents(client, park):
     _residents(park, 6, start=2)
     page = client.get(f"/parks/{park.pk}/").content.decode()
     assert "机构7" in page and "Graduation checklist" in page
+    assert "<title>服务园 · Servicepark</title>" in page  # the title is the park's name only
     # The checklist costs a few queries per resident; the rest of the page is fixed.
     large = _count(client, f"/parks/{park.pk}/")
     client.logout()
