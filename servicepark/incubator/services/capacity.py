@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from servicepark.accounts.roles import Role
 from servicepark.accounts.scoping import user_organization_ids
 from servicepark.common.audit import audit_record
+from servicepark.common.inputs import plain_text, rating
 from servicepark.common.permissions import require_permission
 from servicepark.incubator.models import (
     Assessment,
@@ -35,10 +36,7 @@ DEFAULT_ANSWER_WITHIN = dt.timedelta(days=3)
 
 
 def _text(value: str, limit: int, message: str) -> str:
-    value = (value or "").strip()
-    if not value or len(value) > limit or "\x00" in value:
-        raise ValidationError(message)
-    return value
+    return plain_text(value, limit=limit, missing=message)
 
 
 def session_create(
@@ -264,12 +262,7 @@ def service_request_answer(*, actor: Any, request: ServiceRequest, answer: str) 
 def service_request_rate(
     *, actor: Any, request: ServiceRequest, satisfaction: Any
 ) -> ServiceRequest:
-    try:
-        value = int(satisfaction)
-    except (TypeError, ValueError):
-        value = 0
-    if not 1 <= value <= 5:
-        raise ValidationError(_("Choose from 1 (very unsatisfied) to 5 (very satisfied)."))
+    value = rating(satisfaction)
     with transaction.atomic():
         locked = ServiceRequest.objects.select_for_update().get(pk=request.pk)
         if locked.organization_id not in user_organization_ids(

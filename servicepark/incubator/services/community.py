@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from servicepark.accounts.roles import Role
 from servicepark.accounts.scoping import user_organization_ids
 from servicepark.common.audit import audit_record
+from servicepark.common.inputs import rating
 from servicepark.common.permissions import require_permission
 from servicepark.incubator.models import (
     AdvisoryAdvice,
@@ -117,12 +118,7 @@ def coordination_event_record(
 
 def training_feedback(*, actor: Any, registration: Registration, score: Any) -> Registration:
     """A checked-in participant's organization rates the session 1–5."""
-    try:
-        value = int(score)
-    except (TypeError, ValueError):
-        value = 0
-    if not 1 <= value <= 5:
-        raise ValidationError(_("Choose from 1 (very unsatisfied) to 5 (very satisfied)."))
+    value = rating(score)
     if registration.organization_id not in user_organization_ids(
         actor, [Role.ORG_ADMIN, Role.ORG_MEMBER]
     ):

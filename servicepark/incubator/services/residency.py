@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from servicepark.accounts.roles import Role
 from servicepark.accounts.scoping import user_covers_division
 from servicepark.common.audit import audit_record
+from servicepark.common.inputs import add_months, plain_text
 from servicepark.common.permissions import require_permission
 from servicepark.common.workflows import workflow_transition
 from servicepark.incubator.models import IntakeRound, Residency, Space
@@ -26,20 +27,12 @@ from servicepark.registry.models import Organization
 S = Residency.State
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    year, month = divmod(day.month - 1 + months, 12)
-    target = dt.date(day.year + year, month + 1, 1)
-    following = dt.date(target.year + (target.month == 12), target.month % 12 + 1, 1)
-    return target.replace(day=min(day.day, (following - target).days))
-
-
-def _text(value: str, what: str, limit: int = 5000, required: bool = True) -> str:
-    value = (value or "").strip()
-    if (required and not value) or len(value) > limit or "\x00" in value:
-        raise ValidationError(
-            _("Write %(what)s (at most %(n)d characters).") % {"what": what, "n": limit}
-        )
-    return value
+def _text(value: str, what: str, limit: int = 5000) -> str:
+    return plain_text(
+        value,
+        limit=limit,
+        missing=_("Write %(what)s (at most %(n)d characters).") % {"what": what, "n": limit},
+    )
 
 
 def residency_apply(
@@ -143,7 +136,7 @@ def residency_admit(
         start = starts_on or timezone.localdate()
         locked.state, locked.decision_reason, locked.desk = S.ADMITTED, reason, desk
         locked.starts_on = start
-        locked.ends_on = _add_months(start, locked.park.residency_months)
+        locked.ends_on = add_months(start, locked.park.residency_months)
         try:
             with transaction.atomic():
                 locked.save(

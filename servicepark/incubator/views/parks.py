@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from servicepark.accounts.roles import Role
 from servicepark.accounts.scoping import user_organization_ids
 from servicepark.common.feedback import attempt
+from servicepark.common.inputs import iso_date
 from servicepark.common.permissions import has_permission
 from servicepark.incubator import selectors_park as sel
 from servicepark.incubator.models import IntakeRound, Park, ServiceRequest, Space
@@ -199,12 +200,6 @@ def community(request: HttpRequest, pk: int) -> HttpResponse:
     post, user = request.POST, request.user
     action = post.get("action")
 
-    def day(name: str) -> dt.date:
-        try:
-            return dt.date.fromisoformat(post.get(name, ""))
-        except ValueError:
-            raise ValidationError(_("Give the date as YYYY-MM-DD.")) from None
-
     def orgs(name: str) -> list[Organization]:
         return list(
             Organization.objects.filter(pk__in=[v for v in post.getlist(name) if v.isdigit()])
@@ -216,7 +211,7 @@ def community(request: HttpRequest, pk: int) -> HttpResponse:
             lambda: advice_record(
                 actor=user,
                 park=park,
-                met_on=day("met_on"),
+                met_on=iso_date(post.get("met_on")),
                 present=list(
                     AdvisoryMember.objects.filter(park=park, pk__in=post.getlist("present"))
                 ),
@@ -258,7 +253,10 @@ def community(request: HttpRequest, pk: int) -> HttpResponse:
         attempt(
             request,
             lambda: mentorship_log(
-                actor=user, mentorship=pairing, held_on=day("held_on"), notes=post.get("notes", "")
+                actor=user,
+                mentorship=pairing,
+                held_on=iso_date(post.get("held_on")),
+                notes=post.get("notes", ""),
             ),
             _("The meeting is logged."),
         )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -12,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from servicepark.common.feedback import attempt, flash_error
+from servicepark.common.inputs import iso_date
 from servicepark.common.permissions import has_permission
 from servicepark.incubator.graduation import checklist, overstaying
 from servicepark.incubator.models import (
@@ -87,12 +86,6 @@ def residency_action(request: HttpRequest, pk: int) -> HttpResponse:
             raise ValidationError(_("Choose a desk or office of this park."))
         residency_assign_desk(actor=user, residency=residency, desk=desk)
 
-    def until() -> dt.date:
-        try:
-            return dt.date.fromisoformat(post.get("until", ""))
-        except ValueError:
-            raise ValidationError(_("Give the date as YYYY-MM-DD.")) from None
-
     steps = {
         "admit": lambda: residency_admit(
             actor=user, residency=residency, reason=post.get("reason", ""), desk=desk
@@ -102,7 +95,10 @@ def residency_action(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "sign": lambda: residency_sign_agreement(actor=user, residency=residency),
         "extend": lambda: residency_extend(
-            actor=user, residency=residency, until=until(), reason=post.get("reason", "")
+            actor=user,
+            residency=residency,
+            until=iso_date(post.get("until")),
+            reason=post.get("reason", ""),
         ),
         "graduate": lambda: residency_graduate(
             actor=user, residency=residency, reason=post.get("reason", "")

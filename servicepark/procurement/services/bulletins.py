@@ -15,20 +15,19 @@ from django.utils.translation import gettext as _
 from servicepark.accounts.roles import Role
 from servicepark.accounts.scoping import user_organization_ids
 from servicepark.common.audit import audit_record
+from servicepark.common.inputs import plain_text
 from servicepark.common.permissions import require_permission
 from servicepark.procurement.models import Decision, Objection
 from servicepark.procurement.services.funds import lock_call, reserve
 
 
 def _text(value: str, what: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError(_("Write the %(what)s.") % {"what": what})
-    if "\x00" in value or len(value) > 5000:
-        raise ValidationError(
-            _("The %(what)s must be plain text of at most 5,000 characters.") % {"what": what}
-        )
-    return value
+    return plain_text(
+        value,
+        limit=5000,
+        missing=_("Write the %(what)s.") % {"what": what},
+        too_long=_("The %(what)s must be plain text of at most 5,000 characters.") % {"what": what},
+    )
 
 
 def objection_file(

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicepark.common.audit import audit_record
+from servicepark.common.inputs import add_months
 from servicepark.common.money import AmountError, parse_yuan
 from servicepark.common.permissions import require_permission
 from servicepark.common.workflows import workflow_transition
@@ -194,7 +195,7 @@ def _schedule_reports(contract: Contract) -> None:
     dates = []
     month = 3
     while True:
-        due = _add_months(contract.starts_on, month)
+        due = add_months(contract.starts_on, month)
         if due >= contract.ends_on:
             break
         dates.append(due)
@@ -207,13 +208,6 @@ def _schedule_reports(contract: Contract) -> None:
         rows.append(Report(contract=contract, kind="financial", due_on=middle))
     rows.append(Report(contract=contract, kind="financial", due_on=end))
     Report.objects.bulk_create(rows)
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    year, month = divmod(day.month - 1 + months, 12)
-    target = dt.date(day.year + year, month + 1, 1)
-    last = (dt.date(target.year + (target.month == 12), target.month % 12 + 1, 1) - target).days
-    return target.replace(day=min(day.day, last))
 
 
 def contract_sign(*, actor: Any, contract: Contract, side: str) -> Contract:

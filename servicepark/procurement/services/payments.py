@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicepark.common.audit import audit_record
+from servicepark.common.inputs import plain_text
 from servicepark.common.money import CENT, AmountError, parse_yuan
 from servicepark.common.permissions import require_permission
 from servicepark.procurement.models import (
@@ -36,18 +37,14 @@ def _key(key: str) -> str:
     return key
 
 
-def _text(value: str, limit: int = 5000) -> str:
-    value = (value or "").strip()
-    if "\x00" in value or len(value) > limit:
-        raise ValidationError(_("Write plain text of at most %(n)d characters.") % {"n": limit})
-    return value
-
-
 def milestone_submit(*, actor: Any, milestone: Milestone, note: str) -> Milestone:
     """The provider reports the deliverable as done."""
-    note = _text(note)
-    if not note:
-        raise ValidationError(_("Say what was delivered."))
+    note = plain_text(
+        note,
+        limit=5000,
+        missing=_("Say what was delivered."),
+        too_long=_("Write plain text of at most %(n)d characters.") % {"n": 5000},
+    )
     with transaction.atomic():
         locked = (
             Milestone.objects.select_for_update().select_related("contract").get(pk=milestone.pk)

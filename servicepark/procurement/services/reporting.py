@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from servicepark.accounts.roles import Role
 from servicepark.common.actors import SystemActor
 from servicepark.common.audit import audit_record
+from servicepark.common.inputs import rating
 from servicepark.common.money import AmountError, parse_yuan
 from servicepark.common.permissions import require_permission
 from servicepark.procurement.models import (
@@ -218,12 +219,7 @@ def survey_answer(*, token: str, satisfaction: Any, comment: str = "") -> Survey
         Contract.State.COMPLETED,
     ):
         raise ValidationError(_("This survey is closed."))
-    try:
-        value = int(satisfaction)
-    except (TypeError, ValueError):
-        value = 0
-    if not 1 <= value <= 5:
-        raise ValidationError(_("Choose from 1 (very unsatisfied) to 5 (very satisfied)."))
+    value = rating(satisfaction)
     comment = (comment or "").strip()
     if len(comment) > 500 or "\x00" in comment:
         raise ValidationError(_("The comment may have at most 500 characters."))

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from servicepark.accounts.roles import Role
 from servicepark.accounts.scoping import user_organization_ids
 from servicepark.common.feedback import add_errors, attempt, flash_error
+from servicepark.common.inputs import iso_date
 from servicepark.common.pagination import paginate
 from servicepark.common.permissions import has_permission
 from servicepark.procurement.forms_contracts import ContractForm, EvaluationForm, ReportForm
@@ -181,7 +182,7 @@ def contract_action(request: HttpRequest, pk: int) -> HttpResponse:
             lambda: service_record_add(
                 actor=user,
                 contract=contract,
-                held_on=_date(post.get("held_on", "")),
+                held_on=iso_date(post.get("held_on", "")),
                 activity=post.get("activity", ""),
                 people_served=post.get("people_served", ""),
                 volunteers=post.get("volunteers") or 0,
@@ -220,15 +221,6 @@ def contract_action(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         flash_error(request, ValidationError(_("Unknown action.")))
     return redirect("procurement:contract", contract.pk)
-
-
-def _date(value: str):  # type: ignore[no-untyped-def]
-    import datetime as dt
-
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ValidationError(_("Give the date as YYYY-MM-DD.")) from None
 
 
 def _organization(value: str) -> Organization:
