@@ -55,6 +55,14 @@ def user_organization_ids(user: Any, roles: Iterable[str]) -> set[int]:
     return {g.organization_id for g in user_grants(user) if g.role in wanted and g.organization_id}
 
 
+def user_acts_for(user: Any, organization_id: int | None, roles: Iterable[str]) -> bool:
+    """Does the user hold one of `roles` for this organization? Superusers act for every
+    organization, as `user_covers_division` lets them act in every division."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return bool(organization_id) and organization_id in user_organization_ids(user, roles)
+
+
 def user_division_codes(user: Any, roles: Iterable[str]) -> list[str]:
     wanted = set(roles)
     return [g.division_id for g in user_grants(user) if g.role in wanted and g.division_id]

@@ -7,7 +7,11 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from servicepark.accounts.roles import Role
-from servicepark.accounts.scoping import user_covers_division, user_organization_ids
+from servicepark.accounts.scoping import (
+    user_acts_for,
+    user_covers_division,
+    user_organization_ids,
+)
 from servicepark.common.permissions import Decision, rule
 
 
@@ -51,16 +55,14 @@ def can_decide_residency(user: Any, residency: Any) -> Decision:
 @rule("residency.leave")
 def can_leave_residency(user: Any, residency: Any) -> Decision:
     """The organization's admins may withdraw; so may the park's staff."""
-    if residency.organization_id in user_organization_ids(user, [Role.ORG_ADMIN]):
+    if user_acts_for(user, residency.organization_id, [Role.ORG_ADMIN]):
         return True, ""
     return can_manage_park(user, residency.park)
 
 
 @rule("residency.apply")
 def can_apply_for_residency(user: Any, organization: Any) -> Decision:
-    if getattr(user, "is_superuser", False) or organization.pk in user_organization_ids(
-        user, [Role.ORG_ADMIN]
-    ):
+    if user_acts_for(user, organization.pk, [Role.ORG_ADMIN]):
         return True, ""
     return False, _("Only the organization's admins may apply for a residency.")
 
@@ -70,9 +72,7 @@ def can_cancel_booking(user: Any, booking: Any) -> Decision:
     """The person who booked, the admins of the organization it is for, or the park's staff."""
     if getattr(user, "pk", None) and booking.booked_by_id == user.pk:
         return True, ""
-    if booking.organization_id and booking.organization_id in user_organization_ids(
-        user, [Role.ORG_ADMIN]
-    ):
+    if user_acts_for(user, booking.organization_id, [Role.ORG_ADMIN]):
         return True, ""
     if can_manage_park(user, booking.space.park)[0]:
         return True, ""

@@ -7,7 +7,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from servicepark.accounts.roles import Role
-from servicepark.accounts.scoping import user_covers_division
+from servicepark.accounts.scoping import user_acts_for, user_covers_division
 from servicepark.common.permissions import Decision, rule
 
 
@@ -30,13 +30,9 @@ def can_edit_catalogue(user: Any, purchaser: Any) -> Decision:
 @rule("application.edit")
 def can_edit_application(user: Any, application: Any) -> Decision:
     """The organization's admins, or the staff of the association that applies for it."""
-    from servicepark.accounts.scoping import user_organization_ids
-
-    if getattr(user, "is_superuser", False):
+    if user_acts_for(user, application.organization_id, [Role.ORG_ADMIN]):
         return True, ""
-    if application.organization_id in user_organization_ids(user, [Role.ORG_ADMIN]):
-        return True, ""
-    if application.applicant_id in user_organization_ids(user, [Role.ASSOCIATION_STAFF]):
+    if user_acts_for(user, application.applicant_id, [Role.ASSOCIATION_STAFF]):
         return True, ""
     return False, _("Only the applying organization may change this application.")
 
@@ -87,12 +83,8 @@ def can_manage_contract(user: Any, contract: Any) -> Decision:
 @rule("contract.provide")
 def can_act_as_provider(user: Any, contract: Any) -> Decision:
     """The provider's admins, or the staff of the association that is paid on its behalf."""
-    from servicepark.accounts.scoping import user_organization_ids
-
-    if getattr(user, "is_superuser", False):
+    if user_acts_for(user, contract.provider_id, [Role.ORG_ADMIN]):
         return True, ""
-    if contract.provider_id in user_organization_ids(user, [Role.ORG_ADMIN]):
-        return True, ""
-    if contract.payee_id in user_organization_ids(user, [Role.ASSOCIATION_STAFF]):
+    if user_acts_for(user, contract.payee_id, [Role.ASSOCIATION_STAFF]):
         return True, ""
     return False, _("Only the provider (or its association) may do this for the contract.")

@@ -7,7 +7,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from servicepark.accounts.roles import Role
-from servicepark.accounts.scoping import user_covers_division, user_organization_ids, user_roles
+from servicepark.accounts.scoping import user_acts_for, user_covers_division, user_roles
 from servicepark.common.permissions import Decision, rule
 
 OFFICIAL = [Role.OFFICIAL]
@@ -34,7 +34,7 @@ def can_create_organization(user: Any, org: Any) -> Decision:
 
 @rule("organization.edit_profile")
 def can_edit_organization_profile(user: Any, org: Any) -> Decision:
-    if org.id in user_organization_ids(user, [Role.ORG_ADMIN]):
+    if user_acts_for(user, org.id, [Role.ORG_ADMIN]):
         return True, ""
     if user_covers_division(user, org.division_id, OFFICIAL):
         return True, ""
@@ -73,7 +73,7 @@ def can_export_organizations(user: Any, obj: Any) -> Decision:
 @rule("association.members")
 def can_manage_association_members(user: Any, association: Any) -> Decision:
     """An association's own staff keep its member list; officials over its division too."""
-    if association.id in user_organization_ids(user, [Role.ASSOCIATION_STAFF]):
+    if user_acts_for(user, association.id, [Role.ASSOCIATION_STAFF]):
         return True, ""
     if user_covers_division(user, association.division_id, OFFICIAL):
         return True, ""

@@ -3,15 +3,16 @@ locked check is bypassed, the exclusion constraint still refuses the overlap."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-
 import pytest
-from django.db import IntegrityError, connection, transaction
-from django.utils import translation
+from django.db import (
+    IntegrityError,
+    connection,  # noqa: F401  (named by the skipif conditions)
+    transaction,
+)
 
 from servicepark.accounts.tests.factories import make_user
 from servicepark.common.audit import audit_verify
+from servicepark.common.tests.threads import run_parallel
 from servicepark.incubator.models import Booking
 from servicepark.incubator.services import bookings
 from servicepark.incubator.services.bookings import BookingConflict
@@ -22,31 +23,6 @@ pytestmark = [
     pytest.mark.skipif("connection.vendor != 'postgresql'", reason="row locks need PostgreSQL"),
     pytest.mark.usefixtures("english"),
 ]
-
-
-def run_parallel(functions: list[Callable[[], object]]) -> list[BaseException]:
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(len(functions))
-
-    def wrap(fn: Callable[[], object]) -> Callable[[], None]:
-        def inner() -> None:
-            try:
-                barrier.wait()
-                with translation.override("en"):  # the test's language is per thread
-                    fn()
-            except BaseException as exc:  # noqa: BLE001 - collected and asserted by the caller
-                errors.append(exc)
-            finally:
-                connection.close()
-
-        return inner
-
-    threads = [threading.Thread(target=wrap(f)) for f in functions]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return errors
 
 
 def test_twenty_people_book_the_same_slot_and_exactly_one_gets_it(world, day):

@@ -3,15 +3,15 @@ concurrent payment requests that must never pay twice or overspend."""
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.db import connection  # noqa: F401  (named by the skipif conditions)
 
 from servicepark.accounts.tests.factories import make_user
 from servicepark.common.audit import audit_verify
+from servicepark.common.tests.threads import run_parallel
 from servicepark.procurement.models import (
     Application,
     AssociationFinance,
@@ -151,30 +151,6 @@ def test_vouchers_are_redeemed_once_and_only_by_their_provider(awarded):  # noqa
         Payment.objects.count() == 1
         and Voucher.objects.filter(redeemed_at__isnull=False).count() == 1
     )
-
-
-def run_parallel(functions) -> list[BaseException]:
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(len(functions))
-
-    def wrap(fn):
-        def inner():
-            try:
-                barrier.wait()
-                fn()
-            except BaseException as exc:  # noqa: BLE001 - collected and asserted by the caller
-                errors.append(exc)
-            finally:
-                connection.close()
-
-        return inner
-
-    threads = [threading.Thread(target=wrap(f)) for f in functions]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return errors
 
 
 @pytest.mark.django_db(transaction=True)

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import connection  # noqa: F401  (named by the skipif conditions)
 
 from servicepark.common.actors import SystemActor
 from servicepark.common.audit import audit_record, audit_verify
 from servicepark.common.models import AuditEvent
+from servicepark.common.tests.threads import run_parallel
 from servicepark.registry.models import ImportJob, Organization
 from servicepark.registry.services.importing import organizations_import
 from servicepark.registry.tests.factories import valid_uscc
@@ -20,30 +20,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif("connection.vendor != 'postgresql'", reason="row locks need PostgreSQL"),
 ]
-
-
-def run_parallel(targets: list) -> list[BaseException]:
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(len(targets))
-
-    def wrap(fn):
-        def inner():
-            try:
-                barrier.wait()
-                fn()
-            except BaseException as exc:  # noqa: BLE001 - collected and asserted below
-                errors.append(exc)
-            finally:
-                connection.close()
-
-        return inner
-
-    threads = [threading.Thread(target=wrap(t)) for t in targets]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return errors
 
 
 def test_parallel_audit_appends_keep_one_chain():
