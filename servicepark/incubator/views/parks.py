@@ -41,6 +41,12 @@ def _my_orgs(request: HttpRequest) -> list[Organization]:
     return list(Organization.objects.filter(pk__in=ids).order_by("name"))
 
 
+def own_organization(request: HttpRequest) -> Organization | None:
+    """The organization the form names, if it is one of the user's own."""
+    chosen = request.POST.get("organization")
+    return next((o for o in _my_orgs(request) if str(o.pk) == chosen), None)
+
+
 def park_detail(request: HttpRequest, pk: int) -> HttpResponse:
     park = get_object_or_404(Park.objects.select_related("division", "operator"), pk=pk)
     user = request.user
@@ -76,9 +82,7 @@ def park_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def residency_apply_view(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_object_or_404(IntakeRound.objects.select_related("park"), pk=pk)
-    organization = next(
-        (o for o in _my_orgs(request) if str(o.pk) == request.POST.get("organization")), None
-    )
+    organization = own_organization(request)
     if organization is None:
         raise PermissionDenied(_("Apply for one of your own organizations."))
     attempt(
@@ -109,9 +113,7 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
     park = get_object_or_404(Park, pk=pk)
     space = get_object_or_404(Space, pk=request.POST.get("space") or 0, park=park)
     post = request.POST
-    organization = next(
-        (o for o in _my_orgs(request) if str(o.pk) == post.get("organization")), None
-    )
+    organization = own_organization(request)
 
     def create() -> None:
         booking_create(
@@ -135,9 +137,7 @@ def desk(request: HttpRequest, pk: int) -> HttpResponse:
     post, user = request.POST, request.user
     action = post.get("action")
     if action == "file":
-        organization = next(
-            (o for o in _my_orgs(request) if str(o.pk) == post.get("organization")), None
-        )
+        organization = own_organization(request)
         if organization is None:
             raise PermissionDenied(_("File requests for your own organization."))
         attempt(

@@ -35,6 +35,7 @@ from servicepark.incubator.services.residency import (
     residency_sign_agreement,
     residency_transition,
 )
+from servicepark.incubator.views.parks import _my_orgs, own_organization
 
 
 def _residency(request: HttpRequest, pk: int) -> tuple[Residency, bool, bool]:
@@ -134,11 +135,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         post, user = request.POST, request.user
         if post.get("action") == "register":
-            from servicepark.incubator.views.parks import _my_orgs
-
-            organization = next(
-                (o for o in _my_orgs(request) if str(o.pk) == post.get("organization")), None
-            )
+            organization = own_organization(request)
             if organization is None:
                 raise PermissionDenied(_("Register people of your own organization."))
             attempt(
@@ -169,8 +166,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 _("Checked in. Welcome!"),
             )
         return redirect("incubator:session", session.pk)
-    from servicepark.incubator.views.parks import _my_orgs
-
+    my_orgs = _my_orgs(request)
     return render(
         request,
         "incubator/session.html",
@@ -178,8 +174,8 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "session": session,
             "staff": staff,
             "registrations": session.registrations.select_related("organization") if staff else [],
-            "my_orgs": _my_orgs(request),
-            "mine": session.registrations.filter(organization__in=_my_orgs(request)),
+            "my_orgs": my_orgs,
+            "mine": session.registrations.filter(organization__in=my_orgs),
         },
     )
 
