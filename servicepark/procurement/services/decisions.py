@@ -22,13 +22,13 @@ from servicepark.procurement.scoring import Aggregate, aggregate
 LIMIT_KEYS = {"min_per_field", "max_per_field", "max_per_organization"}
 
 
-def call_scores(call: Call) -> dict[int, Aggregate]:
-    """Aggregated jury scores of the call's applications in competition, by application id.
-    Raises when a jury is incomplete or a juror has not yet scored."""
+def call_scores(call: Call) -> tuple[dict[int, Aggregate], dict[int, Application]]:
+    """Aggregated jury scores of the call's applications in competition, and those
+    applications, by id. Raises when a jury is incomplete or a juror has not yet scored."""
     criteria = [c["key"] for c in call.rubric]
     apps = list(
         Application.objects.filter(call=call, state="submitted", screening="passed")
-        .select_related("organization")
+        .select_related("organization", "applicant")
         .prefetch_related("assignments")
         .order_by("id")
     )
@@ -44,7 +44,8 @@ def call_scores(call: Call) -> dict[int, Aggregate]:
         raise ValidationError(
             _("The jury has not finished scoring: %(names)s.") % {"names": "、".join(waiting)}
         )
-    return {a.pk: aggregate([s.scores for s in a.assignments.all()], criteria) for a in apps}
+    scores = {a.pk: aggregate([s.scores for s in a.assignments.all()], criteria) for a in apps}
+    return scores, {a.pk: a for a in apps}
 
 
 def _percent(total: Decimal, call: Call) -> float:
@@ -74,13 +75,7 @@ def decision_propose(*, actor: Any, call: Call, limits: dict[str, Any] | None = 
             raise ValidationError(
                 _("The purchaser has no leading group to approve awards; name its members first.")
             )
-        scores = call_scores(locked)
-        apps = {
-            a.pk: a
-            for a in Application.objects.filter(pk__in=scores).select_related(
-                "organization", "applicant"
-            )
-        }
+        scores, apps = call_scores(locked)
         data = {
             "budget": str(locked.total_budget),
             **limits,
