@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("servicepark.procurement.urls")),
     path("bulletins/", include("servicepark.procurement.urls_bulletins")),
     path("", include("servicepark.incubator.urls")),
+    path("", include("servicepark.oversight.urls")),
     path("s/<str:token>/", survey, name="survey"),
     path("audit/", include("servicepark.common.urls")),
     path("geo/", include("servicepark.geo.urls")),

@@ -12,6 +12,7 @@ from servicepark.accounts.api import BearerAuth
 from servicepark.accounts.api import router as accounts_router
 from servicepark.common.api import problem_from_input
 from servicepark.incubator.api import router as incubator_router
+from servicepark.oversight.api import router as oversight_router
 from servicepark.procurement.api import router as procurement_router
 from servicepark.registry.api import router as registry_router
 from servicepark.transparency.api import router as transparency_router
@@ -54,3 +55,4 @@ api.add_router("/", registry_router)
 api.add_router("/", procurement_router)
 api.add_router("/", transparency_router)
 api.add_router("/", incubator_router)
+api.add_router("/", oversight_router)

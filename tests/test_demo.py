@@ -79,6 +79,7 @@ def test_demo_loads_the_seed_cases_idempotently(client):
         assert name in out.getvalue()
     _the_story_of_money_is_told()
     _the_parks_are_running()
+    _oversight_is_watching()
     times = list(AuditEvent.objects.order_by("id").values_list("occurred_at", flat=True))
     assert times == sorted(times)  # the past was replayed in the order of the calendar
     counts = (Organization.objects.count(), User.objects.count(), AuditEvent.objects.count())
@@ -149,3 +150,28 @@ def _the_parks_are_running() -> None:
     assert (
         AdvisoryAdvice.objects.get().residency.organization.name == "成都高新区推动力公益发展中心"
     )
+
+
+def _oversight_is_watching() -> None:
+    from servicepark.oversight.models import Alert, CreditListing, GradeAssessment, Signal
+
+    def listing(name: str, **kw: object) -> CreditListing:
+        return CreditListing.objects.filter(organization__name=name, **kw).order_by("id").first()
+
+    missed = listing("济南市市中区绿芽志愿者协会", trigger="annual_report_late")
+    assert missed.removed_on is None and missed.listed_on.isoformat() == "2026-06-01"
+    rectified = listing("济南市市中区春晖社会工作服务中心")
+    assert rectified.removal == "fulfilled" and rectified.rectifications.get().state == "verified"
+    escalated = listing("济南市市中区心桥法律援助服务中心", list="serious")
+    assert escalated.trigger == "abnormal_two_years" and escalated.removed_on is None
+    open_rules = set(Signal.objects.filter(cleared_on__isnull=True).values_list("rule", flat=True))
+    assert {"related_parties", "government_dependency", "grade_expiring", "unreachable"} <= (
+        open_rules
+    )
+    dependent = Signal.objects.get(rule="government_dependency", cleared_on__isnull=True)
+    assert dependent.organization.name == "济南市市中区阳光社区服务中心"
+    assert (
+        GradeAssessment.objects.get(organization__name="济南市市中区雨滴公益服务中心").grade == "4A"
+    )
+    states = set(Alert.objects.values_list("state", flat=True))
+    assert {"open", "investigating", "closed"} <= states

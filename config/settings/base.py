@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "servicepark.procurement",
     "servicepark.incubator",
     "servicepark.transparency",
+    "servicepark.oversight",
 ]
 
 MIDDLEWARE = [
@@ -112,3 +113,26 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# Oversight (issue 6). Annual reports for year Y are due in Y+1 on these month-day dates:
+# social groups first to their supervising unit, then to the registrar.
+SERVICEPARK_ANNUAL_REPORT_DEADLINES = {
+    "social_group": {"supervisor": "03-31", "registrar": "05-31"},
+    "foundation": {"registrar": "03-31"},
+    "default": {"registrar": "05-31"},
+}
+# Evaluation grades: points per part (1,000 in all), the lowest total for each grade, years
+# a grade is valid, and how early holders are reminded that it expires.
+SERVICEPARK_GRADE_PARTS = {"basic": 60, "governance": 370, "performance": 450, "public": 120}
+SERVICEPARK_GRADE_BANDS = {"5A": 950, "4A": 900, "3A": 800, "2A": 700, "1A": 600}
+SERVICEPARK_GRADE_VALID_YEARS = 5
+SERVICEPARK_GRADE_NOTICE_DAYS = 180
+# Early warning: a "large" contract (yuan), points per signal severity (the score is capped at
+# 100), and the lowest severity that raises an alert for officials.
+SERVICEPARK_LARGE_CONTRACT = 500_000
+SERVICEPARK_RISK_WEIGHTS = {1: 5, 2: 15, 3: 30}
+SERVICEPARK_ALERT_MIN_SEVERITY = 2
+# Re-evaluate an organization's signals when a row a rule watches is saved (after commit).
+SERVICEPARK_OVERSIGHT_INCREMENTAL = True
+# The first year whose annual report the platform tracks (reports before it are not asked for).
+SERVICEPARK_ANNUAL_REPORTS_FROM = 2025

@@ -25,6 +25,8 @@ def _nav(request: HttpRequest) -> dict[str, Any]:
         "can_import": has_permission("organization.import", user)[0],
         "can_decide": has_permission("change_request.review", user)[0],
         "can_audit": has_permission("audit.view", user)[0],
+        "can_oversee": user.is_superuser
+        or bool(roles & {Role.OFFICIAL, Role.AUDITOR, Role.CENTER_STAFF}),
         "my_orgs": list(organizations_administered(user).only("id", "name")[:3]),
     }
 

@@ -54,6 +54,8 @@ class Organization(BaseModel):
     legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
     supervising_unit = models.CharField(_("supervising unit"), max_length=100, blank=True)
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
+    # Set when a commercial entity re-registered as a non-profit (seed 003: a risk signal).
+    converted_on = models.DateField(_("converted from a company on"), null=True, blank=True)
     fields = models.PositiveIntegerField(_("fields of service"), default=0)
     umbrella = models.ForeignKey(
         "self",

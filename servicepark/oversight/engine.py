@@ -1,0 +1,229 @@
+"""The oversight run: the credit lists' time-driven steps, every early-warning rule, the
+risk scores and the alerts — for everyone (`servicepark oversight run`) or, after an event,
+for the organizations it touched.
+
+A rule that raises is recorded on the run and the run goes on (decision 014). A run for a date
+before the latest full run back-fills listings and scores but leaves the current signals alone;
+a date after today is a preview and stores nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from servicepark.common.audit import audit_record
+from servicepark.oversight.models import Alert, OversightRun, RiskScore, Signal
+from servicepark.oversight.rules import RULES
+from servicepark.oversight.rules.base import Context, Hit, Rule, chunked
+from servicepark.oversight.services.credit_steps import STEPS
+
+log = logging.getLogger(__name__)
+
+
+class Preview(Exception):
+    """Raised inside the run's transaction to roll a preview back."""
+
+
+@dataclass
+class Outcome:
+    as_of: dt.date
+    counts: dict[str, int] = field(default_factory=dict)
+    errors: list[dict[str, str]] = field(default_factory=list)
+    run: OversightRun | None = None
+    stored: bool = True
+
+
+def _weights() -> dict[int, int]:
+    return {int(k): int(v) for k, v in settings.SERVICEPARK_RISK_WEIGHTS.items()}
+
+
+def score_of(rows: Iterable[tuple[str, str, int]]) -> tuple[int, list[list[Any]]]:
+    """(rule, key, severity) rows → a score capped at 100 and its explainable breakdown."""
+    weights = _weights()
+    breakdown: list[list[Any]] = [[rule, key, sev, weights.get(sev, 0)] for rule, key, sev in rows]
+    return min(100, sum(int(item[3]) for item in breakdown)), breakdown
+
+
+def _apply(rule: Rule, hits: list[Hit], ctx: Context, counts: dict[str, int]) -> None:
+    """Make the rule's open signals match its hits: new ones, changed ones, cleared ones;
+    alerts for new signals grave enough."""
+    existing = {
+        (s.organization_id, s.key): s
+        for s in ctx.only(Signal.objects.filter(rule=rule.id, cleared_on__isnull=True)).only(
+            "id", "organization_id", "key", "severity", "params", "evidence"
+        )
+    }
+    new: list[Signal] = []
+    changed: list[Signal] = []
+    seen: set[tuple[int, str]] = set()
+    for hit in hits:
+        ident = (hit.organization_id, hit.key)
+        if ident in seen:
+            continue
+        seen.add(ident)
+        severity = int(hit.severity or rule.severity)
+        current = existing.pop(ident, None)
+        if current is None:
+            new.append(
+                Signal(
+                    organization_id=hit.organization_id,
+                    rule=rule.id,
+                    key=hit.key,
+                    severity=severity,
+                    params=hit.params,
+                    evidence=hit.evidence,
+                    first_seen_on=ctx.as_of,
+                    last_seen_on=ctx.as_of,
+                )
+            )
+        elif (current.severity, current.params, current.evidence) != (
+            severity,
+            hit.params,
+            hit.evidence,
+        ):
+            current.severity, current.params, current.evidence = severity, hit.params, hit.evidence
+            current.last_seen_on = ctx.as_of
+            changed.append(current)
+    created = Signal.objects.bulk_create(new, batch_size=2000)
+    Signal.objects.bulk_update(
+        changed, ["severity", "params", "evidence", "last_seen_on"], batch_size=2000
+    )
+    for batch in chunked([s.pk for s in existing.values()]):
+        Signal.objects.filter(pk__in=batch).update(cleared_on=ctx.as_of)
+    threshold = int(settings.SERVICEPARK_ALERT_MIN_SEVERITY)
+    alerts = [
+        Alert(organization_id=s.organization_id, signal=s)
+        for s in created
+        if s.severity >= threshold
+    ]
+    Alert.objects.bulk_create(alerts, batch_size=2000)
+    for name, n in (
+        ("new", len(created)),
+        ("changed", len(changed)),
+        ("cleared", len(existing)),
+        ("alerts", len(alerts)),
+    ):
+        counts[f"signals_{name}"] = counts.get(f"signals_{name}", 0) + n
+
+
+def _store_scores(ctx: Context, by_org: dict[int, list[tuple[str, str, int]]]) -> int:
+    previous = OversightRun.objects.filter(
+        mode=OversightRun.Mode.FULL, as_of__lt=ctx.as_of
+    ).aggregate(d=Max("as_of"))["d"]
+    rows: dict[int, RiskScore] = {}
+    for org_id, items in by_org.items():
+        score, breakdown = score_of(items)
+        rows[org_id] = RiskScore(
+            organization_id=org_id, as_of=ctx.as_of, score=score, breakdown=breakdown
+        )
+    if previous is not None:  # record the drops to zero, so the trend shows them
+        earlier = ctx.only(RiskScore.objects.filter(as_of=previous, score__gt=0))
+        for org_id in earlier.values_list("organization_id", flat=True).iterator(chunk_size=5000):
+            rows.setdefault(
+                org_id, RiskScore(organization_id=org_id, as_of=ctx.as_of, score=0, breakdown=[])
+            )
+    ctx.only(RiskScore.objects.filter(as_of=ctx.as_of)).delete()
+    RiskScore.objects.bulk_create(rows.values(), batch_size=5000)
+    return sum(1 for r in rows.values() if r.score)
+
+
+def _is_current(as_of: dt.date) -> bool:
+    latest = OversightRun.objects.filter(
+        mode=OversightRun.Mode.FULL, finished_at__isnull=False
+    ).aggregate(d=Max("as_of"))["d"]
+    return latest is None or as_of >= latest
+
+
+def _evaluate(ctx: Context, actor: Any, outcome: Outcome) -> None:
+    for name, step in STEPS:
+        try:
+            with transaction.atomic():
+                outcome.counts[name] = step(ctx, actor)
+        except Exception as exc:  # noqa: BLE001 - a failing step must not stop the run
+            log.exception("oversight step %s failed", name)
+            outcome.errors.append({"step": name, "error": f"{type(exc).__name__}: {exc}"})
+    current = _is_current(ctx.as_of)
+    by_org: dict[int, list[tuple[str, str, int]]] = defaultdict(list)
+    for rule in RULES.values():
+        try:
+            with transaction.atomic():
+                hits = list(rule.evaluate(ctx))
+                if current:
+                    _apply(rule, hits, ctx, outcome.counts)
+        except Exception as exc:  # noqa: BLE001 - record and continue (the issue's rule)
+            log.exception("oversight rule %s failed", rule.id)
+            outcome.errors.append({"rule": rule.id, "error": f"{type(exc).__name__}: {exc}"})
+            continue
+        for hit in hits:
+            by_org[hit.organization_id].append(
+                (rule.id, hit.key, int(hit.severity or rule.severity))
+            )
+    with transaction.atomic():
+        outcome.counts["organizations_at_risk"] = _store_scores(ctx, by_org)
+
+
+def run(
+    *,
+    as_of: dt.date | None = None,
+    organization_ids: Iterable[int] | None = None,
+    actor: Any = None,
+    dry_run: bool = False,
+) -> Outcome:
+    from servicepark.common.actors import SystemActor
+
+    actor = actor or SystemActor("oversight")
+    today = timezone.localdate()
+    as_of = as_of or today
+    ids = None if organization_ids is None else frozenset(organization_ids)
+    ctx = Context(as_of=as_of, organization_ids=ids)
+    outcome = Outcome(as_of=as_of, stored=not (dry_run or as_of > today))
+    mode = OversightRun.Mode.FULL if ids is None else OversightRun.Mode.INCREMENTAL
+    started = timezone.now()
+    if not outcome.stored:  # a preview: evaluate everything, keep nothing
+        try:
+            with transaction.atomic():
+                _evaluate(ctx, actor, outcome)
+                raise Preview
+        except Preview:
+            return outcome
+    _evaluate(ctx, actor, outcome)
+    changed = any(v for k, v in outcome.counts.items() if k != "organizations_at_risk")
+    if mode == OversightRun.Mode.FULL or changed or outcome.errors:
+        with transaction.atomic():
+            outcome.run = OversightRun.objects.create(
+                as_of=as_of,
+                mode=mode,
+                started_at=started,
+                finished_at=timezone.now(),
+                counts=outcome.counts,
+                errors=outcome.errors,
+            )
+            audit_record(
+                actor=actor,
+                action="oversight.run",
+                obj=outcome.run,
+                after={
+                    "as_of": as_of,
+                    "mode": mode,
+                    "counts": outcome.counts,
+                    "errors": len(outcome.errors),
+                },
+            )
+    return outcome
+
+
+def refresh(organization_ids: Iterable[int]) -> Outcome | None:
+    """After an event: re-evaluate the organizations it touched, as of today."""
+    ids = {i for i in organization_ids if i}
+    if not ids:
+        return None
+    return run(organization_ids=ids)

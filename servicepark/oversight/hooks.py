@@ -1,0 +1,57 @@
+"""Incremental updates: when a row a rule watches is saved, the organizations it touches are
+re-evaluated once the transaction commits (a failure there is logged, never raised into the
+write that caused it)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.db import transaction
+from django.db.models.signals import post_save
+
+log = logging.getLogger(__name__)
+
+
+def _refresh(ids: set[int]) -> None:
+    from servicepark.oversight.engine import refresh
+
+    try:
+        refresh(ids)
+    except Exception:  # noqa: BLE001 - the event itself has committed; the full run catches up
+        log.exception("incremental oversight refresh failed for %s", sorted(ids))
+
+
+def touched(instance: Any) -> set[int]:
+    from servicepark.oversight.rules import RULES
+
+    ids: set[int] = set()
+    for rule in RULES.values():
+        ids |= rule.organizations_touched(instance)
+    return ids
+
+
+def on_save(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    if raw or not settings.SERVICEPARK_OVERSIGHT_INCREMENTAL:
+        return
+    ids = touched(instance)
+    if ids:
+        transaction.on_commit(lambda: _refresh(ids))
+
+
+def connect() -> None:
+    from servicepark.oversight.rules import RULES
+    from servicepark.oversight.selectors import credit_check
+    from servicepark.oversight.services.grades import grade_lookup
+    from servicepark.procurement import eligibility
+
+    if credit_check not in eligibility.CREDIT_LIST_CHECKS:
+        eligibility.CREDIT_LIST_CHECKS.append(credit_check)
+    if grade_lookup not in eligibility.GRADE_LOOKUP:
+        eligibility.GRADE_LOOKUP.append(grade_lookup)
+
+    labels = {label for rule in RULES.values() for label in rule.watches}
+    for label in sorted(labels):
+        post_save.connect(on_save, sender=apps.get_model(label), dispatch_uid=f"oversight:{label}")

@@ -1,0 +1,68 @@
+"""Input checks shared by the oversight services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from servicepark.common.inputs import iso_date, plain_text
+
+
+def text(value: Any, what: str, limit: int = 5000, required: bool = True) -> str:
+    return plain_text(
+        value,
+        limit=limit,
+        required=required,
+        missing=_("Write %(what)s (at most %(n)d characters).") % {"what": what, "n": limit},
+    )
+
+
+def amount(value: Any, what: str) -> Decimal:
+    """A sum of money in yuan: a number with at most two decimals, not negative."""
+    try:
+        number = Decimal(str(value).replace(",", "").strip() or "0")
+    except (InvalidOperation, ValueError):
+        raise ValidationError(_("%(what)s must be an amount in yuan.") % {"what": what}) from None
+    if not number.is_finite() or number < 0:
+        raise ValidationError(_("%(what)s cannot be negative.") % {"what": what})
+    if number != number.quantize(Decimal("0.01")) or number >= Decimal("1e12"):
+        raise ValidationError(
+            _("%(what)s must be in yuan with at most two decimals.") % {"what": what}
+        )
+    return number
+
+
+def count(value: Any, what: str) -> int:
+    raw = str(value if value is not None else "0").strip() or "0"
+    if not raw.isdigit() or len(raw) > 9:
+        raise ValidationError(_("%(what)s must be a whole number, 0 or more.") % {"what": what})
+    return int(raw)
+
+
+def _date(value: Any, what: str) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return iso_date(value)
+    except ValidationError:
+        raise ValidationError(_("Give %(what)s as a date (YYYY-MM-DD).") % {"what": what}) from None
+
+
+def past_date(value: Any, what: str) -> dt.date:
+    """A date that has happened (today at the latest)."""
+    day = _date(value, what)
+    if day > timezone.localdate():
+        raise ValidationError(_("%(what)s cannot be in the future.") % {"what": what})
+    return day
+
+
+def future_date(value: Any, what: str) -> dt.date:
+    day = _date(value, what)
+    if day <= timezone.localdate():
+        raise ValidationError(_("%(what)s must be after today.") % {"what": what})
+    return day
