@@ -24,6 +24,16 @@ GRADE_LOOKUP: list[Callable[[Organization], str | None]] = []
 GRADES = ("1A", "2A", "3A", "4A", "5A")
 
 
+def current_grade(organization: Organization) -> str | None:
+    """The organization's valid evaluation grade, from the grades register (None without)."""
+    return next((g for g in (lookup(organization) for lookup in GRADE_LOOKUP) if g), None)
+
+
+def credit_problems(organization: Organization) -> list[str]:
+    """Why the credit lists bar the organization (empty when they do not)."""
+    return [r for r in (check(organization) for check in CREDIT_LIST_CHECKS) if r]
+
+
 def screen(call: Any, organization: Organization) -> list[str]:
     """Every reason this organization may not apply (empty when it may)."""
     rules = call.eligibility or {}
@@ -64,13 +74,9 @@ def screen(call: Any, organization: Organization) -> list[str]:
         reasons.append(_("The organization is registered outside the area of this call."))
     grade_needed = rules.get("min_grade")
     if grade_needed:
-        grade = next((g for g in (lookup(organization) for lookup in GRADE_LOOKUP) if g), None)
+        grade = current_grade(organization)
         if grade is None or GRADES.index(grade) < GRADES.index(grade_needed):
             reasons.append(
                 _("The call requires an evaluation grade of %(g)s or above.") % {"g": grade_needed}
             )
-    for check in CREDIT_LIST_CHECKS:
-        reason = check(organization)
-        if reason:
-            reasons.append(reason)
-    return reasons
+    return reasons + credit_problems(organization)

@@ -308,3 +308,23 @@ def test_a_future_as_of_date_is_a_preview_that_stores_nothing(org, system):
         outcome = engine.run(as_of=D(2099, 1, 1))
     assert not outcome.stored and outcome.counts["listed_late_reports"] == 2
     assert listings(org) == []
+
+
+def test_the_full_recompute_runs_as_a_background_task(org):
+    from servicepark.oversight.models import OversightRun
+    from servicepark.oversight.tasks import oversight_recompute
+
+    with frozen(D(2026, 6, 2)):
+        result = oversight_recompute.enqueue("2026-06-02")
+    assert result.return_value["listed_late_reports"] == 1
+    assert OversightRun.objects.get().as_of == D(2026, 6, 2)
+
+
+def test_removing_an_entry_needs_evidence(org, official, english):
+    run_on(D(2026, 6, 1))
+    (entry,) = listings(org)
+    with frozen(D(2026, 6, 5)):
+        with pytest.raises(ValidationError, match="what was verified"):
+            listing_verify(actor=official, listing=entry, evidence="")
+    entry.refresh_from_db()
+    assert entry.removed_on is None

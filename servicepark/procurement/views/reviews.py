@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from servicepark.common.feedback import attempt, flash_error
+from servicepark.procurement.eligibility import credit_problems, current_grade
 from servicepark.procurement.selectors_decisions import assignment_get_for, assignment_list
 from servicepark.procurement.services.evaluation import track_record
 from servicepark.procurement.services.jury import score_submit, scores_visible_to
@@ -61,6 +62,8 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "content": version.content if version else app.content,
             "rubric": rubric,
             "track_record": track_record([app.organization_id]),
+            "grade": current_grade(app.organization),
+            "credit": credit_problems(app.organization),
             "others": [
                 s
                 for s in scores_visible_to(user=request.user, application=app)
