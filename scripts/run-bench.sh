@@ -7,18 +7,23 @@
 #   B3  the award optimiser;
 #   B4  `servicepark export ocds` of BENCH_B4_PROCESSES generated contracting processes
 #       (releases per second, peak memory);
-#   B5  booking a room among BENCH_B5_BOOKINGS existing bookings (service and API latency).
+#   B5  booking a room among BENCH_B5_BOOKINGS existing bookings (service and API latency);
+#   B6  the oversight engine: full recompute for BENCH_B6_ORGS organizations with
+#       BENCH_B6_EVENTS events, against one aggregate scan of the same tables, and the
+#       incremental refresh of one organization after an event.
 #
 # Each size gets its own throwaway PostgreSQL cluster (scripts/testdb.sh), stopped on exit.
 # Raw JSON goes to bench/results/<UTC timestamp>/ (git-ignored); the report to
 # docs/BENCHMARKS.md.
 #
 # Environment: BENCH_ROWS (default 1000000), BENCH_SMALL_ROWS (10000), BENCH_REPS (60),
-# BENCH_B4_PROCESSES (100000), BENCH_B5_BOOKINGS (100000), BENCH_QUIET_WAIT (120: before each
+# BENCH_B4_PROCESSES (100000), BENCH_B5_BOOKINGS (100000), BENCH_B6_ORGS (1000000),
+# BENCH_B6_EVENTS (5000000), BENCH_QUIET_WAIT (120: before each
 # measurement, wait up to this many seconds for the 1-minute load average to drop below 1, so
 # that other work on the machine does not skew the figures).
-# A full run takes about 27 minutes on 2 cores, most of it the 1M-row import (B4: ~5 min,
-# B5: ~2 min).
+# A full run took about 27 minutes on 2 cores before B6, most of it the 1M-row import (B4:
+# ~5 min, B5: ~2 min). B6 at 1M organizations / 5M events adds ~70 min with the oversight code
+# of 2026-11-22 (generation ~8 min, first run ~42 min, steady-state run ~11 min).
 # A quick check: BENCH_ROWS=20000 scripts/run-bench.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +33,8 @@ ROWS=${BENCH_ROWS:-1000000}
 SMALL=${BENCH_SMALL_ROWS:-10000}
 B4=${BENCH_B4_PROCESSES:-100000}
 B5=${BENCH_B5_BOOKINGS:-100000}
+B6_ORGS=${BENCH_B6_ORGS:-1000000}
+B6_EVENTS=${BENCH_B6_EVENTS:-5000000}
 export BENCH_REPS=${BENCH_REPS:-60}
 
 label() {  # 1000000 -> 1M, 10000 -> 10k
@@ -72,7 +79,7 @@ run_size() {
   stop_cluster
 }
 
-COMMAND="BENCH_ROWS=$ROWS BENCH_SMALL_ROWS=$SMALL BENCH_REPS=$BENCH_REPS BENCH_B4_PROCESSES=$B4 BENCH_B5_BOOKINGS=$B5 scripts/run-bench.sh"
+COMMAND="BENCH_ROWS=$ROWS BENCH_SMALL_ROWS=$SMALL BENCH_REPS=$BENCH_REPS BENCH_B4_PROCESSES=$B4 BENCH_B5_BOOKINGS=$B5 BENCH_B6_ORGS=$B6_ORGS BENCH_B6_EVENTS=$B6_EVENTS scripts/run-bench.sh"
 step "$COMMAND  (results in $OUT)"
 run_size "$ROWS" large
 run_size "$SMALL" small
@@ -90,6 +97,14 @@ step "cluster for B5"
 start_cluster
 step "B5 booking rooms among $(label "$B5") bookings"
 $BIN/python bench/b5_bookings.py --bookings "$B5" --out "$OUT/b5_bookings.json"
+stop_cluster
+
+step "cluster for B6"
+start_cluster
+step "B6 oversight run over $(label "$B6_ORGS") organizations, $(label "$B6_EVENTS") events"
+# Exits 1 when the steady-state run was not idempotent; the results are written all the same.
+$BIN/python bench/b6_oversight.py --orgs "$B6_ORGS" --events "$B6_EVENTS" --workdir "$WORK" \
+  --out "$OUT/b6_oversight.json" || echo "B6: steady-state run not idempotent (see the report)" >&2
 stop_cluster
 
 step "report"

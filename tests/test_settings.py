@@ -63,3 +63,27 @@ def test_demo_command_refuses_in_production():
     )
     assert result.returncode != 0
     assert "disabled" in result.stderr
+
+
+def test_check_deploy_with_production_settings_reports_nothing(tmp_path):
+    """`servicepark check --deploy` with production settings: no errors, no warnings."""
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("SERVICEPARK_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"  # browser tests'
+    }
+    clean.update(
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        SERVICEPARK_SECRET_KEY="x7!Qp2#" * 8,
+        SERVICEPARK_ALLOWED_HOSTS="servicepark.example.gov.cn",
+        DATABASE_URL=f"sqlite:///{tmp_path}/deploy.sqlite3",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "servicepark.cli", "check", "--deploy", "--fail-level", "WARNING"],
+        env=clean,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout

@@ -20,6 +20,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "servicepark.common",
     "servicepark.geo",
     "servicepark.accounts",
@@ -32,14 +35,20 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "servicepark.common.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "servicepark.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -136,3 +145,54 @@ SERVICEPARK_ALERT_MIN_SEVERITY = 2
 SERVICEPARK_OVERSIGHT_INCREMENTAL = True
 # The first year whose annual report the platform tracks (reports before it are not asked for).
 SERVICEPARK_ANNUAL_REPORTS_FROM = 2025
+
+# --- Accounts and sessions (issue 7) --------------------------------------------------------
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTHENTICATION_BACKENDS = [
+    "servicepark.accounts.backends.LockoutBackend",  # refuses locked-out username + address
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Five wrong passwords for one username from one address lock that pair for 30 minutes.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.5
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "servicepark.accounts.lockout.lockout_response"
+AXES_VERBOSE = False
+# Two-factor (TOTP) is required of the roles that decide and see much: officials, purchasers,
+# experts and auditors (their pages and API tokens). Local development and tests switch it off.
+SERVICEPARK_REQUIRE_2FA = True
+SERVICEPARK_2FA_ROLES = ("official", "purchaser", "expert", "auditor")
+OTP_TOTP_ISSUER = "Servicepark"
+# Login and token requests per client address (django-ratelimit, on the default cache).
+SERVICEPARK_LOGIN_RATE = "20/m"
+RATELIMIT_VIEW = "servicepark.common.views.rate_limited"
+SESSION_COOKIE_AGE = 8 * 3600
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): our own scripts and styles only, no inline code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Responses to API requests sent with an Idempotency-Key are kept this long.
+SERVICEPARK_IDEMPOTENCY_HOURS = 24

@@ -16,3 +16,7 @@ MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="servicepark-test-media-"))
 # organizations other apps' tests create on credit lists (no 2025 annual report) and change
 # what those tests are about; the oversight tests switch them on where they test them.
 SERVICEPARK_OVERSIGHT_INCREMENTAL = False
+# Two-factor sign-in is tested where it is tested (accounts/tests/test_two_factor.py).
+SERVICEPARK_REQUIRE_2FA = False
+# Every test request comes from 127.0.0.1: the per-address limit is tested on its own.
+SERVICEPARK_LOGIN_RATE = "100000/m"

@@ -6,12 +6,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django_ratelimit.core import is_ratelimited
 from ninja import Router, Schema
 from ninja.responses import Status
 from ninja.security import HttpBearer
 
 from servicepark.accounts.scoping import user_grants
 from servicepark.accounts.services import api_token_issue, api_token_user
+from servicepark.accounts.two_factor import client_address, login_rate
 from servicepark.common.api import Problem
 
 router = Router(tags=["auth"])
@@ -28,6 +31,7 @@ class BearerAuth(HttpBearer):
 class TokenIn(Schema):
     username: str
     password: str
+    otp: str | None = None  # the authenticator's code, for roles that sign in with two factors
 
 
 class TokenOut(Schema):
@@ -46,14 +50,33 @@ class MeOut(Schema):
     grants: list[GrantOut]
 
 
-@router.post("/auth/token", response={200: TokenOut, 401: Problem, 422: Problem}, auth=None)
+@router.post(
+    "/auth/token", response={200: TokenOut, 401: Problem, 422: Problem, 429: Problem}, auth=None
+)
 def token(request: HttpRequest, payload: TokenIn) -> Any:
+    """A bearer token for the user. Officials, purchasers, experts and auditors also send
+    `otp`, the current code of their authenticator app. Five wrong passwords lock the username
+    from this address for 30 minutes; each address may ask only so often (429)."""
+    if is_ratelimited(
+        request,
+        group="api-token",
+        key=client_address,
+        rate=login_rate,
+        method="POST",
+        increment=True,
+    ):
+        return Status(429, {"detail": _("Too many requests; try again in a minute.")})
+    if getattr(request, "axes_locked_out", False):
+        return Status(429, {"detail": _("Too many wrong passwords: try again in 30 minutes.")})
     try:
-        return Status(
-            200, {"token": api_token_issue(username=payload.username, password=payload.password)}
+        issued = api_token_issue(
+            username=payload.username, password=payload.password, otp=payload.otp, request=request
         )
     except ValidationError as exc:
+        if getattr(request, "axes_locked_out", False):
+            return Status(429, {"detail": _("Too many wrong passwords: try again in 30 minutes.")})
         return Status(401, {"detail": " ".join(exc.messages)})
+    return Status(200, {"token": issued})
 
 
 @router.get("/me", response={200: MeOut, 401: Problem})

@@ -11,11 +11,13 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicepark.accounts.models import ApiToken, Grant, User
 from servicepark.accounts.roles import DIVISION_ROLES, ORGANIZATION_ROLES
+from servicepark.accounts.two_factor import needs_two_factor, verify_code
 from servicepark.common.audit import audit_record
 
 
@@ -85,13 +87,25 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def api_token_issue(*, username: str, password: str) -> str:
-    """Check the credentials and return a new bearer token (stored only as a hash)."""
-    if "\x00" in username or "\x00" in password:  # PostgreSQL refuses NUL in text
+def api_token_issue(
+    *, username: str, password: str, otp: str | None = None, request: HttpRequest | None = None
+) -> str:
+    """Check the credentials (and, for the roles that need it, a TOTP code) and return a new
+    bearer token (stored only as a hash). Wrong passwords count towards the lockout."""
+    # PostgreSQL refuses NUL in text; the lockout log keeps usernames of at most 255
+    # characters (a longer one was a database error: found by fuzzing). No username is longer.
+    if "\x00" in username or "\x00" in password or len(username) > 150:
         raise ValidationError(_("Wrong username or password."))
-    user = authenticate(username=username, password=password)
+    if request is None:  # a call from the server itself (benchmarks, scripts)
+        request = HttpRequest()
+        request.META["REMOTE_ADDR"] = "127.0.0.1"
+    user = authenticate(request=request, username=username, password=password)
     if user is None or not user.is_active:
         raise ValidationError(_("Wrong username or password."))
+    if needs_two_factor(user) and verify_code(user, otp) is None:
+        raise ValidationError(
+            _("This account needs the six-digit code of its authenticator app (field “otp”).")
+        )
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
         row = ApiToken.objects.create(

@@ -34,7 +34,7 @@ def rating(value: Any) -> int:
     """A satisfaction score from 1 to 5."""
     try:
         score = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: int(float("inf"))
         score = 0
     if not 1 <= score <= 5:
         raise ValidationError(_("Choose from 1 (very unsatisfied) to 5 (very satisfied)."))

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from servicepark.accounts.scoping_paths import ScopePaths
@@ -68,3 +69,31 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"audit head #{self.last_id}"
+
+
+class IdempotencyKey(models.Model):
+    """The outcome of a state-changing API request sent with an `Idempotency-Key` header
+    (common.idempotency): one per user, operation and key. A row becomes visible only when it
+    is committed together with everything the request wrote and the response it gave."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    operation = models.CharField(max_length=100)
+    key = models.CharField(max_length=64)
+    # sha256 of the request (method, path, query, body): a retry must repeat it.
+    request_hash = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.TextField(blank=True)
+    response_type = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "operation", "key"], name="idempotency_key_once"
+            )
+        ]
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+
+    def __str__(self) -> str:
+        return f"{self.operation} {self.key}"

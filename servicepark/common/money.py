@@ -44,8 +44,10 @@ def parse_yuan(value: object) -> Decimal:
         raise AmountError(_("“%(v)s” is not an amount in yuan.") % {"v": str(value)[:30]}) from None
     if not amount.is_finite() or amount < 0:
         raise AmountError(_("An amount cannot be negative (it must be zero or more)."))
-    if amount != amount.quantize(CENT):
-        raise AmountError(_("At most two decimal places (fen)."))
+    # The size first: quantizing "1e30" to fen needs more digits than Decimal keeps and raised
+    # InvalidOperation (found by fuzzing).
     if amount >= LARGEST:
         raise AmountError(_("The amount is too large."))
+    if amount != amount.quantize(CENT):
+        raise AmountError(_("At most two decimal places (fen)."))
     return amount.quantize(CENT)

@@ -35,3 +35,17 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         per_page=50,
     )
     return render(request, "common/audit_list.html", {"page": page})
+
+
+def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Too many requests from one address (django-ratelimit's RATELIMIT_VIEW)."""
+    from django.utils.translation import gettext as _
+
+    response = render(
+        request,
+        "403.html",
+        {"exception": _("Too many requests; try again in a minute.")},
+        status=429,
+    )
+    response["Retry-After"] = "60"
+    return response

@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field
 from pydantic import ValidationError as InputError
 
 from servicepark.common.api import Problem, problem_from_input, problem_from_validation
+from servicepark.common.idempotency import idempotent
 from servicepark.common.pagination import paginate
 from servicepark.incubator.models import Booking, Space
 from servicepark.incubator.selectors import bookings_of, space_bookable_get_for, spaces_bookable_by
@@ -118,15 +119,7 @@ _CREATE_DOC: dict[str, Any] = {
         "required": True,
         "content": {"application/json": {"schema": BookingIn.model_json_schema()}},
     },
-    "parameters": [
-        {
-            "in": "header",
-            "name": "Idempotency-Key",
-            "required": False,
-            "description": "A retry with the same key returns the first booking (1–64 chars).",
-            "schema": {"type": "string", "maxLength": 64},
-        }
-    ],
+    # The Idempotency-Key header is documented by @idempotent (common.idempotency).
 }
 
 
@@ -181,6 +174,7 @@ def list_bookings(request: HttpRequest, space: int, page: int = 1) -> Any:
     },
     openapi_extra=_CREATE_DOC,
 )
+@idempotent(invalid_status=400)  # this endpoint answers 400 for every invalid request
 def create_booking(request: HttpRequest) -> Any:
     """Book a room or hall: 409 when the slot is taken, 400 for anything invalid."""
     try:

@@ -164,7 +164,7 @@ def parse_problem(data: Any) -> AllocationProblem:
                 _("%(where)s: the id “%(id)s” is used twice.") % {"where": where, "id": ident[:40]}
             )
         seen.add(ident)
-        if app["field"] not in FIELD_BITS:
+        if not isinstance(app["field"], str) or app["field"] not in FIELD_BITS:  # [] is unhashable
             problems.append(
                 _("%(where)s: unknown field of service “%(code)s”.")
                 % {"where": where, "code": str(app["field"])[:30]}

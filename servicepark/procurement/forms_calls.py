@@ -108,7 +108,7 @@ class CallForm(forms.Form):
         rubric = []
         for n, line in enumerate(_lines(self.cleaned_data["rubric"]), start=1):
             name, sep, points = line.replace("：", ":").rpartition(":")
-            if not sep or not name.strip() or not points.strip().isdigit():
+            if not sep or not name.strip() or not points.strip().isdecimal():
                 raise forms.ValidationError(
                     _("Line %(n)d: write “criterion: points”, e.g. “项目设计: 40”.") % {"n": n}
                 )

@@ -12,6 +12,7 @@ from ninja import Query, Router, Schema
 from ninja.responses import Status
 
 from servicepark.common.api import Problem, problem_from_validation
+from servicepark.common.idempotency import idempotent
 from servicepark.common.pagination import paginate
 from servicepark.registry.models import Organization
 from servicepark.registry.selectors import (
@@ -133,6 +134,7 @@ def get_organization(request: HttpRequest, org_id: int) -> Any:
 @router.post(
     "/organizations", response={201: OrganizationOut, 401: Problem, 403: Problem, 422: Problem}
 )
+@idempotent()
 def create_organization(request: HttpRequest, payload: OrganizationIn) -> Any:
     try:
         org = organization_create(actor=request.user, data=payload.dict())
@@ -148,6 +150,7 @@ def create_organization(request: HttpRequest, payload: OrganizationIn) -> Any:
     "/organizations/{org_id}/transitions",
     response={200: OrganizationOut, 401: Problem, 403: Problem, 404: Problem, 422: Problem},
 )
+@idempotent()
 def transition_organization(request: HttpRequest, org_id: int, payload: TransitionIn) -> Any:
     try:
         org = organization_get_for(user=request.user, pk=org_id)

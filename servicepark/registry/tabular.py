@@ -10,7 +10,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +46,13 @@ class Table:
 
 def _check_readable(path: Path, encoding: str) -> None:
     """Decode and parse the whole file once, so that nothing is stored from a broken file."""
+    with path.open("rb") as raw:
+        # Since Python 3.11 the csv module reads NUL like any other character, so it no
+        # longer raises for binary data; a NUL byte was stored in the job's message and made
+        # PostgreSQL fail (found by fuzzing). In UTF-8 and GB18030 a zero byte is only NUL.
+        while chunk := raw.read(1 << 20):
+            if b"\x00" in chunk:
+                raise UnusableFile(_("The file contains binary data; it is not a CSV file."))
     with path.open("rb") as raw:
         text = io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")
         reader = csv.reader(text)
@@ -148,12 +154,18 @@ def _open_xlsx(path: Path) -> Table:
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        sheet = workbook.worksheets[0] if workbook.worksheets else None
+        # Read the whole sheet once, as for CSV, so that a workbook that is broken half-way
+        # is refused before anything is stored.
+        for _values in sheet.iter_rows(values_only=True) if sheet is not None else ():
+            pass
+    except Exception as exc:
+        # A damaged workbook fails in many ways besides BadZipFile: zlib.error, XML ParseError,
+        # and openpyxl's own TypeErrors and ValueErrors (found by fuzzing).
         raise UnusableFile(
             _("The Excel file is damaged or not an XLSX workbook (%(err)s).")
             % {"err": type(exc).__name__}
         ) from None
-    sheet = workbook.worksheets[0] if workbook.worksheets else None
     if sheet is None:
         raise UnusableFile(_("The workbook has no sheet."))
     total = max(1, sheet.max_row or 1)

@@ -202,7 +202,7 @@ def community(request: HttpRequest, pk: int) -> HttpResponse:
 
     def orgs(name: str) -> list[Organization]:
         return list(
-            Organization.objects.filter(pk__in=[v for v in post.getlist(name) if v.isdigit()])
+            Organization.objects.filter(pk__in=[v for v in post.getlist(name) if v.isdecimal()])
         )
 
     if action == "advice":

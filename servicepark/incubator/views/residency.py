@@ -80,7 +80,7 @@ def residency_action(request: HttpRequest, pk: int) -> HttpResponse:
 
     def score_of(name: str) -> int:
         value = (post.get(name) or "").strip()
-        return int(value) if value.isdigit() else -1
+        return int(value) if value.isdecimal() else -1
 
     def assign() -> None:
         if desk is None:

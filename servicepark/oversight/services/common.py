@@ -30,7 +30,8 @@ def amount(value: Any, what: str) -> Decimal:
         raise ValidationError(_("%(what)s must be an amount in yuan.") % {"what": what}) from None
     if not number.is_finite() or number < 0:
         raise ValidationError(_("%(what)s cannot be negative.") % {"what": what})
-    if number != number.quantize(Decimal("0.01")) or number >= Decimal("1e12"):
+    # The size first: quantizing "1e30" needs more digits than Decimal keeps (found by fuzzing).
+    if number >= Decimal("1e12") or number != number.quantize(Decimal("0.01")):
         raise ValidationError(
             _("%(what)s must be in yuan with at most two decimals.") % {"what": what}
         )
@@ -39,7 +40,8 @@ def amount(value: Any, what: str) -> Decimal:
 
 def count(value: Any, what: str) -> int:
     raw = str(value if value is not None else "0").strip() or "0"
-    if not raw.isdigit() or len(raw) > 9:
+    # ASCII digits only: "²".isdigit() is true but int("²") fails (found by fuzzing).
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
         raise ValidationError(_("%(what)s must be a whole number, 0 or more.") % {"what": what})
     return int(raw)
 

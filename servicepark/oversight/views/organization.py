@@ -114,7 +114,7 @@ def organization_action(request: HttpRequest, pk: int) -> HttpResponse:
         value = post.get(field) or ""
         found = (
             model.objects.filter(pk=int(value), organization=org).first()
-            if value.isdigit()
+            if value.isdecimal()
             else None
         )
         if found is None:
@@ -231,11 +231,20 @@ def organization_action(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             _("The application is sent."),
         ),
-        "decide_removal": (
+        "approve_removal": (
             lambda: listing_decide_removal(
                 actor=user,
                 listing=item(CreditListing, "listing"),
-                approve=post.get("approve") == "1",
+                approve=True,
+                note=post.get("note", ""),
+            ),
+            _("Decided."),
+        ),
+        "refuse_removal": (
+            lambda: listing_decide_removal(
+                actor=user,
+                listing=item(CreditListing, "listing"),
+                approve=False,
                 note=post.get("note", ""),
             ),
             _("Decided."),
@@ -249,11 +258,20 @@ def organization_action(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             _("The review is recorded."),
         ),
-        "cancellation": (
+        "cancel_registration": (
             lambda: cancellation_decide(
                 actor=user,
                 proposal=item(CancellationProposal, "proposal"),
-                accept=post.get("accept") == "1",
+                accept=True,
+                note=post.get("note", ""),
+            ),
+            _("Decided."),
+        ),
+        "dismiss_cancellation": (
+            lambda: cancellation_decide(
+                actor=user,
+                proposal=item(CancellationProposal, "proposal"),
+                accept=False,
                 note=post.get("note", ""),
             ),
             _("Decided."),

@@ -32,7 +32,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             for c in rubric:
                 raw = request.POST.get(f"score_{c['key']}", "").strip()
-                if not raw.lstrip("-").isdigit():
+                if not raw.removeprefix("-").isdecimal():
                     raise ValidationError(
                         _("“%(name)s” takes a whole number from 0 to %(max)d.")
                         % {"name": c["name"], "max": c["max_points"]}

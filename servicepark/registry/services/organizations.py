@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -70,6 +71,14 @@ def organization_create(*, actor: Any, data: Mapping[str, Any]) -> Organization:
     record, errors = clean_record(raw, divisions=division_code_set(), today=timezone.localdate())
     if record is None:
         raise _errors_to_validation(errors)
+    # As the profile form checks them: a "javascript:" website would be a link that runs script.
+    for name, check in (("email", validate_email), ("website", URLValidator())):
+        value = str(data.get(name, "") or "")
+        if value:
+            try:
+                check(value)
+            except ValidationError as exc:
+                raise ValidationError({name: exc.messages}) from None
     with transaction.atomic():
         dup_errors = RegistryCheck().check([(1, record)])
         if dup_errors:

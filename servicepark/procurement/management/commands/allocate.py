@@ -44,6 +44,9 @@ class Command(BaseCommand):
                 _("%(path)s is not valid UTF-8 JSON: %(err)s") % {"path": source, "err": exc}
             )
             return 2
+        except RecursionError:  # "[[[[…" nested deeper than Python recurses (found by fuzzing)
+            self.stderr.write(_("%(path)s is nested too deeply.") % {"path": source})
+            return 2
         try:
             problem = parse_problem(data)
         except AllocationInputError as exc:
