@@ -5,6 +5,9 @@ write that caused it)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.apps import apps
@@ -13,6 +16,18 @@ from django.db import transaction
 from django.db.models.signals import post_save
 
 log = logging.getLogger(__name__)
+# Set while a run evaluates: the rows it saves itself (e.g. a grade's reminder date) must not
+# start refreshes of their own inside it.
+_running: ContextVar[bool] = ContextVar("oversight_running", default=False)
+
+
+@contextmanager
+def suspended() -> Iterator[None]:
+    token = _running.set(True)
+    try:
+        yield
+    finally:
+        _running.reset(token)
 
 
 def _refresh(ids: set[int]) -> None:
@@ -34,7 +49,7 @@ def touched(instance: Any) -> set[int]:
 
 
 def on_save(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
-    if raw or not settings.SERVICEPARK_OVERSIGHT_INCREMENTAL:
+    if raw or _running.get() or not settings.SERVICEPARK_OVERSIGHT_INCREMENTAL:
         return
     ids = touched(instance)
     if ids:

@@ -23,12 +23,22 @@ def _org(obj: Any) -> Any:
 @rule("oversight.view")
 def can_view_oversight(user: Any, obj: Any) -> Decision:
     """An organization's warnings, scores and inspections: officials, auditors and center
-    staff of its jurisdiction, and the organization's own admins."""
+    staff of its jurisdiction; those who file for it (its admins, its umbrella's staff); and
+    experts of its area while a grade assessment of it is being scored."""
     org = _org(obj)
     if user_covers_division(user, org.division_id, READERS):
         return True, ""
     if user_acts_for(user, org.pk, [Role.ORG_ADMIN, Role.ASSOCIATION_STAFF]):
         return True, ""
+    if can_file_for_organization(user, org)[0]:
+        return True, ""
+    if user_covers_division(user, org.division_id, [Role.EXPERT]):
+        from servicepark.oversight.models import GradeAssessment
+
+        if GradeAssessment.objects.filter(
+            organization=org, state=GradeAssessment.State.APPLIED
+        ).exists():
+            return True, ""
     return False, _("Only officials of the organization's jurisdiction and its admins see this.")
 
 

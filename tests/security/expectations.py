@@ -606,22 +606,6 @@ PAGES: dict[str, tuple[Check, ...]] = {
 # reported on every run without failing it; once one is fixed the test fails until its entry
 # is removed here.
 KNOWN_DENIES: dict[tuple[str, str, str], str] = {
-    ("oversight:organization", "with a grade assessment", "expert"): (
-        "experts cannot open the oversight page where the user guide has them score grade "
-        "assessments: oversight.view admits officials, auditors, center staff and admins only"
-    ),
-    (
-        "oversight:organization_action",
-        "score a grade assessment (experts of the area)",
-        "expert",
-    ): "grade_score allows experts of the area, but the view first requires oversight.view",
-    ("oversight:organization", "attached to an association", "association_staff"): (
-        "the umbrella's staff may file for an attached organization (oversight.file), but "
-        "oversight.view, which the page asks first, admits only the association's own page"
-    ),
-    ("oversight:annual_report_new", "attached to an association", "association_staff"): (
-        "same: oversight.file admits the umbrella's staff, the view asks oversight.view first"
-    ),
     ("incubator:residency", "application", "expert"): (
         "experts over the park's area may score applications (residency_score, user guide), "
         "but the residency page admits only the park's staff and the organization"

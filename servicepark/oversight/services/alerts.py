@@ -5,18 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from servicepark.common.workflows import workflow_transition
 from servicepark.oversight.models import Alert
 from servicepark.oversight.services.common import text
 from servicepark.oversight.workflows import ALERT
 
+NEEDS_NOTE = frozenset(t.action for t in ALERT.transitions if t.needs_reason)
+
 
 def alert_transition(*, actor: Any, alert: Alert, action: str, note: str = "") -> Alert:
-    transition = ALERT.get(action) if action in {t.action for t in ALERT.transitions} else None
-    if transition is not None and transition.needs_reason:
-        from django.utils.translation import gettext as _
-
+    """Closing and reopening need a note (what was found and done); the workflow checks the
+    rest: the state, the official's jurisdiction."""
+    if action in NEEDS_NOTE:
         note = text(note, _("a note on what was found and done"))
     with transaction.atomic():
         locked = workflow_transition(

@@ -139,7 +139,8 @@ def list_sanctions(ctx: Context, actor: Any) -> int:
 
 def mark_fulfilled(ctx: Context, actor: Any) -> int:
     """Record the day a listed organization did what the listing asked (filed the report,
-    answered the order, signed for a letter); an official then verifies and removes it."""
+    answered the order, signed for a letter); an official then verifies and removes it.
+    One query per kind of duty, however many entries are open."""
     open_ = ctx.only(
         CreditListing.objects.filter(
             list=CreditList.ABNORMAL,
@@ -147,13 +148,20 @@ def mark_fulfilled(ctx: Context, actor: Any) -> int:
             fulfilled_on__isnull=True,
             needs_rectification=True,
         )
-    )
+    ).only("id", "organization_id", "source")
+    by_kind: dict[str, list[tuple[CreditListing, int]]] = defaultdict(list)
+    for listing in open_:
+        kind, _sep, ref = listing.source.partition(":")
+        if kind in FULFILMENT and ref.isdecimal():
+            by_kind[kind].append((listing, int(ref)))
     changed: list[CreditListing] = []
-    for listing in open_.only("id", "organization_id", "source", "trigger"):
-        day = _fulfilled_on(listing, ctx.as_of)
-        if day is not None:
-            listing.fulfilled_on = day
-            changed.append(listing)
+    for kind, items in by_kind.items():
+        days = FULFILMENT[kind](items, ctx.as_of)
+        for listing, _ref in items:
+            day = days.get(listing.pk)
+            if day is not None:
+                listing.fulfilled_on = day
+                changed.append(listing)
     if changed:
         with transaction.atomic():
             CreditListing.objects.bulk_update(changed, ["fulfilled_on"], batch_size=2000)
@@ -168,24 +176,60 @@ def mark_fulfilled(ctx: Context, actor: Any) -> int:
     return len(changed)
 
 
-def _fulfilled_on(listing: CreditListing, as_of: dt.date) -> dt.date | None:
-    kind, _sep, ref = listing.source.partition(":")
-    if kind == "annual_report":
-        report = AnnualReport.objects.filter(
-            organization_id=listing.organization_id, year=int(ref), submitted_at__date__lte=as_of
-        ).first()
-        return timezone.localtime(report.submitted_at).date() if report else None
-    if kind == "rectification":
-        order = Rectification.objects.filter(pk=int(ref)).exclude(state="ordered").first()
-        if order and order.submitted_at:
-            return timezone.localtime(order.submitted_at).date()
-        return None
-    if kind == "letters":
-        signed = RegisteredLetter.objects.filter(
-            organization_id=listing.organization_id, pk__gt=int(ref), signed_on__lte=as_of
-        ).first()
-        return signed.signed_on if signed else None
-    return None
+Listed = list[tuple[CreditListing, int]]  # (entry, the id or year its source names)
+
+
+def _reports_filed(items: Listed, as_of: dt.date) -> dict[int, dt.date]:
+    filed = {
+        (org, year): timezone.localtime(at).date()
+        for org, year, at in AnnualReport.objects.filter(
+            organization_id__in={e.organization_id for e, _ in items},
+            year__in={year for _, year in items},
+            submitted_at__date__lte=as_of,
+        ).values_list("organization_id", "year", "submitted_at")
+    }
+    return {
+        e.pk: filed[(e.organization_id, year)]
+        for e, year in items
+        if (e.organization_id, year) in filed
+    }
+
+
+def _orders_answered(items: Listed, as_of: dt.date) -> dict[int, dt.date]:
+    answered = {
+        pk: timezone.localtime(at).date()
+        for pk, at in Rectification.objects.filter(
+            pk__in={ref for _, ref in items}, submitted_at__isnull=False
+        )
+        .exclude(state=Rectification.State.ORDERED)
+        .values_list("pk", "submitted_at")
+    }
+    return {e.pk: answered[ref] for e, ref in items if ref in answered}
+
+
+def _letters_signed(items: Listed, as_of: dt.date) -> dict[int, dt.date]:
+    signed: dict[int, list[tuple[int, dt.date]]] = defaultdict(list)
+    for org, pk, day in (
+        RegisteredLetter.objects.filter(
+            organization_id__in={e.organization_id for e, _ in items}, signed_on__lte=as_of
+        )
+        .order_by("pk")
+        .values_list("organization_id", "pk", "signed_on")
+    ):
+        signed[org].append((pk, day))
+    out: dict[int, dt.date] = {}
+    for e, ref in items:
+        later = [day for pk, day in signed[e.organization_id] if pk > ref]
+        if later:
+            out[e.pk] = later[0]
+    return out
+
+
+FULFILMENT: dict[str, Callable[[Listed, dt.date], dict[int, dt.date]]] = {
+    "annual_report": _reports_filed,
+    "rectification": _orders_answered,
+    "letters": _letters_signed,
+}
 
 
 def remove_automatically(ctx: Context, actor: Any) -> int:

@@ -48,3 +48,17 @@ def test_experts_score_in_their_area_not_their_own_organization(org):
     grant_add(actor=SystemActor("t"), user=expert, role=Role.ORG_MEMBER, organization_id=org.pk)
     expert = type(expert).objects.get(pk=expert.pk)
     assert not has_permission("grade.score", expert, item)[0]
+
+
+def test_umbrella_staff_and_scoring_experts_see_the_oversight_page(org):
+    from servicepark.oversight.models import GradeAssessment
+    from servicepark.registry.tests.factories import make_org
+
+    attached = make_org(registration_kind="attached", umbrella_uscc=org.uscc, status="filed")
+    staff = make_user(Role.ASSOCIATION_STAFF, organization=org)
+    assert has_permission("oversight.view", staff, attached)[0]
+    expert = make_user(Role.EXPERT, division="510107")
+    assert not has_permission("oversight.view", expert, org)[0]
+    GradeAssessment.objects.create(organization=org, applied_on="2026-07-01")
+    assert has_permission("oversight.view", expert, org)[0]
+    assert not has_permission("oversight.view", make_user(Role.EXPERT, division="110101"), org)[0]
