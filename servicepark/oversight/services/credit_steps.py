@@ -216,7 +216,8 @@ def _letters_signed(items: Listed, as_of: dt.date) -> dict[int, dt.date]:
         .order_by("pk")
         .values_list("organization_id", "pk", "signed_on")
     ):
-        signed[org].append((pk, day))
+        if day is not None:  # the filter has it; the column is nullable
+            signed[org].append((pk, day))
     out: dict[int, dt.date] = {}
     for e, ref in items:
         later = [day for pk, day in signed[e.organization_id] if pk > ref]
