@@ -140,17 +140,23 @@ def is_staff(user: Any, park: Park) -> bool:
     return has_permission("park.manage", user, park)[0]
 
 
-def alumni(park: Park) -> dict[str, Any]:
-    """Graduates and what they did next — contracts won, the latest evaluation grade, and the
-    warning signs the platform already sees on their contracts (overdue reports, milestones
-    past due) — with the park's outcome figures. A fixed number of queries."""
-    from servicepark.procurement.models import Contract, Evaluation, Milestone, Report
+def alumni(park: Park, user: Any = None) -> dict[str, Any]:
+    """Graduates and what they did next — contracts won, the latest evaluation grade, the
+    early-warning system's open signals and score, and any current credit listing — with the
+    park's outcome figures. Everyone sees the figures and the public credit lists; the signals
+    themselves only those who may read oversight for the graduate's jurisdiction (center staff,
+    officials, auditors). A fixed number of queries."""
+    from servicepark.accounts.scoping import user_covers_division
+    from servicepark.oversight.models import RiskScore, Signal
+    from servicepark.oversight.permissions import READERS
+    from servicepark.oversight.presenters import explain_signal
+    from servicepark.oversight.selectors import current_listings
+    from servicepark.procurement.models import Contract, Evaluation
 
     graduates = list(
         Residency.objects.filter(park=park, state="graduated").select_related("organization")
     )
     orgs = [g.organization_id for g in graduates]
-    today = timezone.localdate()
     contracts: dict[int, list[Contract]] = {o: [] for o in orgs}
     for contract in Contract.objects.filter(
         provider_id__in=orgs, state__in=["signed", "active", "suspended", "completed"]
@@ -164,30 +170,40 @@ def alumni(park: Park) -> dict[str, Any]:
         .select_related("contract")
         .order_by("submitted_at")
     }
-    overdue: dict[int, int] = {}
-    for provider_id in Report.objects.filter(
-        contract__provider_id__in=orgs, submitted_at__isnull=True, overdue_since__isnull=False
-    ).values_list("contract__provider_id", flat=True):
-        overdue[provider_id] = overdue.get(provider_id, 0) + 1
-    late: dict[int, int] = {}
-    for provider_id in Milestone.objects.filter(
-        contract__provider_id__in=orgs,
-        contract__state="active",
-        state__in=["pending", "submitted"],
-        due_on__lt=today,
-    ).values_list("contract__provider_id", flat=True):
-        late[provider_id] = late.get(provider_id, 0) + 1
-    rows = [
-        {
-            "residency": g,
-            "contracts": len(contracts[g.organization_id]),
-            "value": sum((c.price for c in contracts[g.organization_id]), Decimal("0.00")),
-            "grade": grades.get(g.organization_id),
-            "overdue_reports": overdue.get(g.organization_id, 0),
-            "late_milestones": late.get(g.organization_id, 0),
-        }
-        for g in graduates
-    ]
+    signals: dict[int, list[Signal]] = {o: [] for o in orgs}
+    for signal in Signal.objects.filter(organization_id__in=orgs, cleared_on__isnull=True):
+        signals[signal.organization_id].append(signal)
+    scores: dict[int, RiskScore] = {}
+    for score in RiskScore.objects.filter(organization_id__in=orgs).order_by(
+        "organization_id", "-as_of"
+    ):
+        scores.setdefault(score.organization_id, score)
+    listings: dict[int, list[Any]] = {o: [] for o in orgs}
+    for listing in current_listings().filter(organization_id__in=orgs):
+        listings[listing.organization_id].append(listing)
+    rows = []
+    for g in graduates:
+        org = g.organization
+        sees = bool(user) and user_covers_division(user, org.division_id, READERS)
+        open_signals = signals[org.pk]
+        rows.append(
+            {
+                "residency": g,
+                "contracts": len(contracts[org.pk]),
+                "value": sum((c.price for c in contracts[org.pk]), Decimal("0.00")),
+                "grade": grades.get(org.pk),
+                "signal_count": len(open_signals),
+                "high": sum(1 for s in open_signals if s.severity == 3),
+                "signals": [
+                    {"severity": s.get_severity_display(), "text": explain_signal(s)}
+                    for s in open_signals
+                ]
+                if sees
+                else [],
+                "score": scores[org.pk].score if sees and org.pk in scores else None,
+                "listings": listings[org.pk],
+            }
+        )
     with_contract = sum(1 for r in rows if r["contracts"])
     value = sum((contract.price for cs in contracts.values() for contract in cs), Decimal("0.00"))
     return {
@@ -197,7 +213,8 @@ def alumni(park: Park) -> dict[str, Any]:
         "share_with_contract": round(100 * with_contract / len(rows)) if rows else 0,
         "contract_value": value,
         "graded": sum(1 for r in rows if r["grade"]),
-        "with_signals": sum(1 for r in rows if r["overdue_reports"] or r["late_milestones"]),
+        "with_signals": sum(1 for r in rows if r["signal_count"]),
+        "listed": sum(1 for r in rows if r["listings"]),
     }
 
 

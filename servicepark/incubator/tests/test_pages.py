@@ -125,9 +125,13 @@ def test_staff_admit_through_the_page_and_outsiders_cannot(client, park):
     assert client.get(f"/residencies/{residency.pk}/").status_code == 403
 
 
-def test_alumni_outcomes_and_warning_signs(client, park, awarded):  # noqa: F811
-    """A graduate holding a contract with an overdue report shows in the park's figures."""
+def test_alumni_outcomes_and_warning_signs(client, park, awarded, settings):  # noqa: F811
+    """A graduate whose contract report is overdue shows in the park's figures once the
+    early-warning system has seen it: the public reads the figures and the public credit lists,
+    center staff of the jurisdiction also read the signals and the risk score."""
     from servicepark.common.actors import SystemActor
+    from servicepark.oversight import engine
+    from servicepark.oversight.models import CreditListing
     from servicepark.procurement.services.reporting import reports_remind
 
     _call, buyer, apps, decision = awarded
@@ -137,11 +141,36 @@ def test_alumni_outcomes_and_warning_signs(client, park, awarded):  # noqa: F811
     Residency.objects.create(
         park=park, organization=apps[0].organization, proposal="x", state="graduated"
     )
-    Residency.objects.create(
-        park=park, organization=make_org(name="出壳机构乙"), proposal="x", state="graduated"
-    )
-    first_due = contract.reports.order_by("due_on").first().due_on
-    reports_remind(actor=SystemActor("t"), today=first_due + dt.timedelta(days=1))
+    second = make_org(name="出壳机构乙")
+    Residency.objects.create(park=park, organization=second, proposal="x", state="graduated")
+    today = timezone.localdate()
+    first = contract.reports.order_by("due_on").first()
+    type(first).objects.filter(pk=first.pk).update(due_on=today - dt.timedelta(days=2))
+    reports_remind(actor=SystemActor("t"), today=today)
     page = client.get(f"/parks/{park.pk}/").content.decode()
     assert "2 graduated; 1 (50 %) hold government contracts worth ¥200,000.00" in page
-    assert "1 show warning signs" in page and "1 overdue report" in page
+    assert "0 show warning signs" in page  # nothing until the early-warning system runs
+
+    settings.SERVICEPARK_ANNUAL_REPORTS_FROM = today.year + 1  # no annual duties in this test
+    engine.run()
+    CreditListing.objects.create(
+        organization=second,
+        list="abnormal",
+        trigger="annual_report",
+        source="test:1",
+        evidence="未按时提交年度报告",
+        listed_on=today - dt.timedelta(days=3),
+    )
+    page = client.get(f"/parks/{park.pk}/").content.decode()
+    assert "1 show warning signs; 1 on a credit list" in page
+    assert "abnormal activity list</span></li>" in page  # the listed graduate: no signals
+    assert "warning signs</span>" in page and "has not been submitted" not in page
+    assert "risk score" not in page
+
+    client.force_login(make_user("center_staff", division="510107"))
+    page = client.get(f"/parks/{park.pk}/").content.decode()
+    assert f"A report on contract {contract.number} was due on" in page
+    assert "risk score" in page
+    client.force_login(make_user("center_staff", division="370103"))
+    page = client.get(f"/parks/{park.pk}/").content.decode()
+    assert "has not been submitted" not in page  # staff of another jurisdiction

@@ -63,7 +63,7 @@ def park_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "rounds": sel.open_rounds(park),
         "my_orgs": _my_orgs(request) if user.is_authenticated else [],
         "residents": sel.residents(park, with_checklist=staff),
-        "alumni": sel.alumni(park),
+        "alumni": sel.alumni(park, user if user.is_authenticated else None),
         "fields": Field.choices,
         **sel.community(park),
     }
