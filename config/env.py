@@ -44,3 +44,24 @@ def database_config(url: str | None = None) -> dict[str, object]:
     else:
         config["CONN_MAX_AGE"] = 60
     return config
+
+
+def personal_key_errors(keys: list[str], index_key: str) -> list[str]:
+    """Why the keys for personal data are unusable in production ([] when fine)."""
+    from cryptography.fernet import Fernet
+
+    errors = []
+    if not keys:
+        errors.append("SERVICEPARK_PERSONAL_DATA_KEYS must be set (comma-separated Fernet keys).")
+    for key in keys:
+        try:
+            Fernet(key.encode())
+        except ValueError:
+            errors.append(
+                "SERVICEPARK_PERSONAL_DATA_KEYS holds a value that is not a Fernet key "
+                "(make one with `servicepark personal newkey`)."
+            )
+            break
+    if not index_key or len(index_key) < 32:
+        errors.append("SERVICEPARK_PERSONAL_INDEX_KEY must be a random value of 32+ chars.")
+    return errors

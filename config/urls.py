@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("servicepark.oversight.urls")),
     path("s/<str:token>/", survey, name="survey"),
     path("audit/", include("servicepark.common.urls")),
+    path("personal/", include("servicepark.common.urls_personal")),
     path("geo/", include("servicepark.geo.urls")),
     path("api/v1/", api.urls),
 ]

@@ -196,3 +196,22 @@ CONTENT_SECURITY_POLICY = {
 }
 # Responses to API requests sent with an Idempotency-Key are kept this long.
 SERVICEPARK_IDEMPOTENCY_HOURS = 24
+# Personal data of individuals (servicepark/common/personal.py): Fernet keys, the first one
+# encrypting, all of them decrypting (rotate by putting a new key first and running
+# `servicepark personal rekey`), and the key of the digests that find a person again.
+# The defaults are for development only; production refuses them.
+DEV_PERSONAL_DATA_KEY = "c2VydmljZXBhcmstbG9jYWwtcGVyc29uYWwtZGF0YSE="  # noqa: S105
+DEV_PERSONAL_INDEX_KEY = "insecure-local-only-personal-index-key"  # noqa: S105
+SERVICEPARK_PERSONAL_DATA_KEYS = [
+    k.strip()
+    for k in env_str("SERVICEPARK_PERSONAL_DATA_KEYS", DEV_PERSONAL_DATA_KEY).split(",")
+    if k.strip()
+]
+SERVICEPARK_PERSONAL_INDEX_KEY = env_str("SERVICEPARK_PERSONAL_INDEX_KEY", DEV_PERSONAL_INDEX_KEY)
+# Retention in days (`servicepark purge`): holders' contact and ID details after their
+# contract ended; a person's phone after the last of their roles ended; login records.
+SERVICEPARK_RETENTION_DAYS = {
+    "voucher_holders": 3 * 365,
+    "former_members": 5 * 365,
+    "login_records": 180,
+}

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_str
+from config.env import env_bool, env_str, personal_key_errors
 from config.settings.base import *  # noqa: F403
 
 DEBUG = env_bool("SERVICEPARK_DEBUG", False)
@@ -16,6 +16,15 @@ if DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production.")
 if SERVICEPARK_ALLOW_DEMO:
     raise ImproperlyConfigured("Demo data must not be loaded in production.")
+if DEV_PERSONAL_DATA_KEY in SERVICEPARK_PERSONAL_DATA_KEYS:  # noqa: F405
+    raise ImproperlyConfigured("SERVICEPARK_PERSONAL_DATA_KEYS must not hold the development key.")
+if SERVICEPARK_PERSONAL_INDEX_KEY == DEV_PERSONAL_INDEX_KEY:  # noqa: F405
+    raise ImproperlyConfigured("SERVICEPARK_PERSONAL_INDEX_KEY must be set.")
+for _problem in personal_key_errors(
+    SERVICEPARK_PERSONAL_DATA_KEYS,  # noqa: F405
+    SERVICEPARK_PERSONAL_INDEX_KEY,  # noqa: F405
+):
+    raise ImproperlyConfigured(_problem)
 
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

@@ -9,11 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 from servicepark.accounts.roles import DIVISION_ROLES, ORGANIZATION_ROLES, Role
 from servicepark.common.models import BaseModel
+from servicepark.common.personal import EncryptedTextField
 
 
 class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
-    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    phone = EncryptedTextField(_("phone"), kind="phone")
 
     class Meta:
         verbose_name = _("user")

@@ -123,7 +123,7 @@ def run_contracts(actor: Any, clock: Clock, decisions: dict[str, Any]) -> None:
     issued = vouchers_issue(
         actor=_u("purchaser-xc"),
         scheme=scheme,
-        holders=[f"西城长者{i + 1:03d}" for i in range(120)],
+        holders=_elder_holders(120),
     )
     association = Organization.objects.get(name="北京市西城区社会工作协会")
     yuequn = Organization.objects.get(name="悦群社会工作事务所")
@@ -241,3 +241,20 @@ def run_contracts(actor: Any, clock: Clock, decisions: dict[str, Any]) -> None:
         day, time = when.split("T")
         clock.at(day, time)
         step()
+
+
+def _elder_holders(count: int) -> list[str]:
+    """Fictional elders of Xicheng: a name, a mobile number and a checksum-valid resident ID
+    number (born 1940–1955), as a purchaser would paste them."""
+    from stdnum.cn import ric
+
+    surnames = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
+    given = ["秀英", "桂兰", "玉珍", "淑华", "国强", "建华", "德明", "文秀", "志明", "凤兰"]
+    lines = []
+    for i in range(count):
+        body = f"110102{1940 + i % 16}{1 + i % 12:02d}{1 + i % 28:02d}{100 + i:03d}"
+        id_number = body + ric.calc_check_digit(body + "0")  # the argument has a check slot
+        phone = f"139{11000000 + i * 7919:08d}"
+        name = surnames[i % len(surnames)] + given[i % len(given)]
+        lines.append(f"{name}，{phone}，{id_number}")
+    return lines

@@ -88,3 +88,23 @@ def can_act_as_provider(user: Any, contract: Any) -> Decision:
     if user_acts_for(user, contract.payee_id, [Role.ASSOCIATION_STAFF]):
         return True, ""
     return False, _("Only the provider (or its association) may do this for the contract.")
+
+
+@rule("voucher.reveal")
+def can_reveal_voucher_holder(user: Any, voucher: Any) -> Decision:
+    """A voucher holder's phone and ID number: the purchaser's staff who issued it and the
+    provider who serves the holder."""
+    contract = voucher.scheme.contract
+    if can_manage_contract(user, contract)[0] or can_act_as_provider(user, contract)[0]:
+        return True, ""
+    return False, _("Only the purchaser and the provider of the contract may see this.")
+
+
+def _declare_revealable() -> None:
+    from servicepark.common.reveal import revealable
+    from servicepark.procurement.models import Voucher
+
+    revealable(Voucher, ("holder_phone", "holder_id_number"), "voucher.reveal")
+
+
+_declare_revealable()

@@ -78,3 +78,23 @@ def can_manage_association_members(user: Any, association: Any) -> Decision:
     if user_covers_division(user, association.division_id, OFFICIAL):
         return True, ""
     return False, _("Only the association's staff or an official may change its members.")
+
+
+@rule("person.reveal")
+def can_reveal_person(user: Any, person: Any) -> Decision:
+    """A person's phone: those who may edit the profile of an organization where the person
+    holds or held a role (its admins, officials of its jurisdiction)."""
+    for membership in person.memberships.all():
+        if can_edit_organization_profile(user, membership.organization)[0]:
+            return True, ""
+    return False, _("Only the admins of the person's organizations or an official may see this.")
+
+
+def _declare_revealable() -> None:
+    from servicepark.common.reveal import revealable
+    from servicepark.registry.models import Person
+
+    revealable(Person, ("phone",), "person.reveal")
+
+
+_declare_revealable()

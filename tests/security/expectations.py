@@ -229,6 +229,25 @@ PAGES: dict[str, tuple[Check, ...]] = {
             lambda b: {"pk": b.org.pk, "membership_id": b.membership.pk},
         ),
     ),
+    # An individual's phone or ID number: those whose role needs it, with a reason (audited).
+    "personal:reveal": (
+        post(
+            allow(org_admin="o", official="oi"),
+            lambda b: {"kind": "registry.person", "pk": b.membership.person_id, "field": "phone"},
+            body=lambda b, w: {"reason": "核实联系方式"},
+            label="person",
+        ),
+        post(
+            allow(purchaser="oi", org_admin="o"),
+            lambda b: {
+                "kind": "procurement.voucher",
+                "pk": b.voucher.pk,
+                "field": "holder_id_number",
+            },
+            body=lambda b, w: {"reason": "核对身份"},
+            label="voucher holder",
+        ),
+    ),
     # The queue is everyone's page, but lists only what the user may decide or asked for.
     "registry:changes": (get(SIGNED_IN),),
     "registry:decide": (

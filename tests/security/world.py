@@ -56,6 +56,8 @@ from servicepark.procurement.models import (
     Purchaser,
     Report,
     Survey,
+    Voucher,
+    VoucherScheme,
 )
 from servicepark.procurement.services.attachments import attachment_add
 from servicepark.procurement.tests.helpers import pdf
@@ -246,7 +248,7 @@ def _side(place: Place, people: SimpleNamespace, side: int, errors_dir: Path) ->
         registration_kind="attached",
         umbrella_uscc=b.association.uscc,
     )
-    person = Person.objects.create(name=f"李{side}{place.key}")
+    person = Person.objects.create(name=f"李{side}{place.key}", phone="13900001234")
     b.membership = Membership.objects.create(person=person, organization=b.org, role="staff")
     b.change_request = ChangeRequest.objects.create(
         organization=b.org,
@@ -373,6 +375,16 @@ def _side(place: Place, people: SimpleNamespace, side: int, errors_dir: Path) ->
         contract=b.contract, kind="progress", due_on=today + dt.timedelta(days=30)
     )
     b.survey = Survey.objects.create(contract=b.contract, token=f"authz{place.key}{side}{_n()}")
+    scheme = VoucherScheme.objects.create(
+        contract=b.contract, service="日间照料一天", public_share=Decimal("50.00")
+    )
+    b.voucher = Voucher.objects.create(
+        scheme=scheme,
+        code=f"AZ{place.key}{side}{_n()}"[:16].upper(),
+        holder="张桂兰",
+        holder_phone="13800280002",
+        holder_id_number="11010519491231002X",
+    )
 
     # Incubator: a park where the side's organization resides, and what happens there.
     b.park = Park.objects.create(name=f"{place.city}第{side}孵化园", division_id=place.district)

@@ -27,6 +27,9 @@ ACTION_LABELS = {
     "api_token.issue": _("API token issued"),
     "import.start": _("import started"),
     "import.finish": _("import finished"),
+    "personal.reveal": _("personal data shown"),
+    "personal.rekey": _("personal data re-encrypted"),
+    "retention.purge": _("erased after the retention period"),
 }
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from servicepark.accounts.scoping_paths import ScopePaths
 from servicepark.common.models import BaseModel
 from servicepark.common.money import MoneyField
+from servicepark.common.personal import EncryptedTextField
 
 CONTRACT_SCOPE = ScopePaths(
     division="purchaser__division__code", organization="provider_id", umbrella="payee_id"
@@ -196,6 +197,10 @@ class Voucher(BaseModel):
     scheme = models.ForeignKey(VoucherScheme, on_delete=models.PROTECT, related_name="issued")
     code = models.CharField(_("voucher code"), max_length=16, unique=True)
     holder = models.CharField(_("holder (as few details as needed)"), max_length=50)
+    holder_phone = EncryptedTextField(_("holder's phone"), kind="phone")
+    holder_id_number = EncryptedTextField(_("holder's resident ID number"), kind="id_number")
+    # One voucher per person and scheme when the ID number is known (a keyed digest of it).
+    holder_digest = models.CharField(max_length=40, blank=True, editable=False)
     redeemed_at = models.DateTimeField(_("redeemed at"), null=True, blank=True)
     redeemed_by = models.ForeignKey(
         "registry.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -203,5 +208,12 @@ class Voucher(BaseModel):
 
     class Meta:
         ordering = ["scheme_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "holder_digest"],
+                condition=~Q(holder_digest=""),
+                name="voucher_one_per_person",
+            )
+        ]
         verbose_name = _("voucher")
         verbose_name_plural = _("vouchers")

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from servicepark.accounts.scoping_paths import ScopePaths
 from servicepark.common.models import BaseModel
+from servicepark.common.personal import EncryptedTextField
 
 
 class ExpertProfile(BaseModel):
@@ -23,7 +24,7 @@ class ExpertProfile(BaseModel):
     )
     fields = models.PositiveIntegerField(_("fields of expertise"), default=0)
     affiliation = models.CharField(_("affiliation"), max_length=200, blank=True)
-    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    phone = EncryptedTextField(_("phone"), kind="phone")
 
     class Meta:
         verbose_name = _("expert profile")

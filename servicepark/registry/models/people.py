@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from servicepark.accounts.scoping_paths import ScopePaths
 from servicepark.common.models import BaseModel
+from servicepark.common.personal import EncryptedTextField, digest
 
 
 class Person(BaseModel):
-    """Only what the registry needs: a name and a contact phone; no ID numbers."""
+    """Only what the registry needs: a name and a contact phone (encrypted, found again by its
+    digest); no ID numbers."""
 
     name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
-    phone = models.CharField(_("phone"), max_length=32, blank=True, db_index=True)
+    phone = EncryptedTextField(_("phone"), kind="phone")
+    phone_digest = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
     user = models.OneToOneField(
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
     )
@@ -25,6 +30,12 @@ class Person(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.phone_digest = digest(self.phone, "phone")
+        if kwargs.get("update_fields") and "phone" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "phone_digest"}
+        super().save(*args, **kwargs)
 
 
 class Membership(BaseModel):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from servicepark.common.audit import audit_record
 from servicepark.common.permissions import require_permission
+from servicepark.common.personal import digest
 from servicepark.registry.models import Membership, Organization, Person
 from servicepark.registry.validation import phone_is_valid
 
@@ -41,7 +42,9 @@ def membership_add(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        person, _created = Person.objects.get_or_create(name=name, phone=phone)
+        person, _created = Person.objects.get_or_create(
+            name=name, phone_digest=digest(phone, "phone"), defaults={"phone": phone}
+        )
         if Membership.objects.filter(
             person=person, organization=organization, role=role, ended_on__isnull=True
         ).exists():

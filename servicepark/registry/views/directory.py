@@ -67,6 +67,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         (
             Membership.objects.filter(organization=org, ended_on__isnull=True)
             .select_related("person")
+            .prefetch_related("person__memberships__organization")
             .order_by("role", "id")
         )
         if can_edit or is_official
