@@ -215,3 +215,5 @@ SERVICEPARK_RETENTION_DAYS = {
     "former_members": 5 * 365,
     "login_records": 180,
 }
+# An import with no finished batch for this long was stopped (its process was killed).
+SERVICEPARK_IMPORT_STALL_MINUTES = 10

@@ -52,6 +52,19 @@ def can_decide_residency(user: Any, residency: Any) -> Decision:
     return can_manage_park(user, residency.park)
 
 
+@rule("residency.score")
+def can_score_residency(user: Any, residency: Any) -> Decision:
+    """The intake panel: the park's staff, and experts over the park's area while the
+    residency is an application (conflicts of interest are refused by residency_score)."""
+    if can_manage_park(user, residency.park)[0]:
+        return True, ""
+    if residency.state in ("applied", "shortlisted") and user_covers_division(
+        user, residency.park.division_id, [Role.EXPERT]
+    ):
+        return True, ""
+    return False, _("Only the intake panel scores applications.")
+
+
 @rule("residency.leave")
 def can_leave_residency(user: Any, residency: Any) -> Decision:
     """The organization's admins may withdraw; so may the park's staff."""

@@ -624,15 +624,7 @@ PAGES: dict[str, tuple[Check, ...]] = {
 # Denies that are bugs, known and not yet fixed: (route, check label, role) -> why. They are
 # reported on every run without failing it; once one is fixed the test fails until its entry
 # is removed here.
-KNOWN_DENIES: dict[tuple[str, str, str], str] = {
-    ("incubator:residency", "application", "expert"): (
-        "experts over the park's area may score applications (residency_score, user guide), "
-        "but the residency page admits only the park's staff and the organization"
-    ),
-    ("incubator:residency_action", "score an application (the panel)", "expert"): (
-        "same: the view refuses experts before residency_score is reached"
-    ),
-}
+KNOWN_DENIES: dict[tuple[str, str, str], str] = {}
 
 # URL patterns the matrix does not request: name -> why.
 SKIPPED = {

@@ -18,6 +18,7 @@ The scenarios survived are counted and printed at the end of the module (run wit
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import http.client
 import json
 import os
@@ -37,9 +38,11 @@ import psycopg
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
 from servicepark.accounts.services import api_token_issue
 from servicepark.accounts.tests.factories import PASSWORD, make_user
+from servicepark.common.actors import SystemActor
 from servicepark.common.audit import Entry, audit_record_many, audit_verify
 from servicepark.common.models import AuditEvent, AuditHead, IdempotencyKey
 from servicepark.procurement.models import (
@@ -74,7 +77,11 @@ from servicepark.procurement.tests.test_applications import content
 from servicepark.procurement.tests.test_decisions import scored  # noqa: F401  (fixture)
 from servicepark.registry.models import ImportJob, Organization
 from servicepark.registry.services import importing
-from servicepark.registry.services.import_jobs import import_job_start, run_import_job
+from servicepark.registry.services.import_jobs import (
+    import_job_start,
+    import_jobs_recover,
+    run_import_job,
+)
 from servicepark.registry.tests.factories import org_data
 from servicepark.registry.tests.test_import import row, write_csv
 
@@ -543,6 +550,11 @@ def test_a_killed_import_keeps_whole_batches_and_reruns_without_duplicates(
         assert len(stored) == IMPORT_BATCH and imported_ids() == [stored]
         job = ImportJob.objects.get()
         assert job.state == ImportJob.State.RUNNING  # interrupted: it stays as it was
+        # Once the stall period has passed, `servicepark serve` marks it as interrupted.
+        an_hour_ago = timezone.now() - dt.timedelta(hours=1)
+        ImportJob.objects.filter(pk=job.pk).update(updated_at=an_hour_ago)
+        assert [j.pk for j in import_jobs_recover(actor=SystemActor("t"))] == [job.pk]
+        assert ImportJob.objects.get(pk=job.pk).state == ImportJob.State.INTERRUPTED
         assert reimport(import_file) == 1  # the first batch's rows are refused as duplicates
         assert Organization.objects.count() == IMPORT_ROWS
         assert_no_duplicates()

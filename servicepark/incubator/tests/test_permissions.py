@@ -56,6 +56,23 @@ def test_residency_rules(park):
     assert not has_permission("residency.apply", make_user("org_member", organization=org), org)[0]
 
 
+def test_residency_score_rule_admits_the_panel_while_it_is_an_application(park):
+    residency = Residency.objects.create(park=park, organization=make_org(), proposal="x")
+    expert = make_user("expert", division="510107")
+    assert has_permission("residency.score", expert, residency)[0]
+    assert has_permission(
+        "residency.score", make_user("center_staff", division="510107"), residency
+    )[0]
+    assert not has_permission("residency.score", make_user("expert", division="370103"), residency)[
+        0
+    ]
+    assert not has_permission(
+        "residency.score", make_user("org_admin", organization=residency.organization), residency
+    )[0]
+    residency.state = "incubating"
+    assert not has_permission("residency.score", expert, residency)[0]
+
+
 def test_booking_cancel_rule(park):
     hall = Space.objects.create(park=park, name="大厅", kind="hall", capacity=100)
     org = make_org()

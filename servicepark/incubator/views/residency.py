@@ -38,20 +38,23 @@ from servicepark.incubator.services.residency import (
 from servicepark.incubator.views.parks import _my_orgs, own_organization
 
 
-def _residency(request: HttpRequest, pk: int) -> tuple[Residency, bool, bool]:
+def _residency(request: HttpRequest, pk: int) -> tuple[Residency, bool, bool, bool]:
     residency = get_object_or_404(
         Residency.objects.select_related("park__division", "organization", "desk", "round"), pk=pk
     )
     staff = has_permission("residency.decide", request.user, residency)[0]
     own = has_permission("residency.leave", request.user, residency)[0]
-    if not staff and not own:
-        raise PermissionDenied(_("Only the park's staff and the organization see this residency."))
-    return residency, staff, own
+    panel = has_permission("residency.score", request.user, residency)[0]
+    if not staff and not own and not panel:
+        raise PermissionDenied(
+            _("Only the park's staff, the intake panel and the organization see this residency.")
+        )
+    return residency, staff, own, panel
 
 
 @login_required
 def residency_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    residency, staff, own = _residency(request, pk)
+    residency, staff, own, panel = _residency(request, pk)
     return render(
         request,
         "incubator/residency.html",
@@ -59,6 +62,7 @@ def residency_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "r": residency,
             "staff": staff,
             "own": own,
+            "panel": panel,
             "items": checklist(residency),
             "overstay": overstaying(residency),
             "assessments": Assessment.objects.filter(residency=residency),
@@ -73,7 +77,7 @@ def residency_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def residency_action(request: HttpRequest, pk: int) -> HttpResponse:
-    residency, _staff, _own = _residency(request, pk)
+    residency, _staff, _own, _panel = _residency(request, pk)
     post, user = request.POST, request.user
     action = post.get("action", "")
     desk = Space.objects.filter(pk=post.get("desk") or 0, park=residency.park).first()

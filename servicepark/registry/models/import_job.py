@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from servicepark.common.models import BaseModel
@@ -14,6 +18,7 @@ class ImportJob(BaseModel):
         RUNNING = "running", _("running")
         DONE = "done", _("done")
         FAILED = "failed", _("file unusable")
+        INTERRUPTED = "interrupted", _("stopped before the end")
 
     actor = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -39,6 +44,15 @@ class ImportJob(BaseModel):
         ordering = ["-id"]
         verbose_name = _("import")
         verbose_name_plural = _("imports")
+
+    @property
+    def stalled(self) -> bool:
+        """Queued or running, but no batch finished for SERVICEPARK_IMPORT_STALL_MINUTES: the
+        process that ran it was stopped (or no worker is running)."""
+        if self.state not in (self.State.QUEUED, self.State.RUNNING) or self.updated_at is None:
+            return False
+        minutes = settings.SERVICEPARK_IMPORT_STALL_MINUTES
+        return timezone.now() - self.updated_at > dt.timedelta(minutes=minutes)
 
     @property
     def percent(self) -> int:

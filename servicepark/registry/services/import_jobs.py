@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import uuid
 from pathlib import Path
@@ -146,6 +147,35 @@ def _run(job: ImportJob) -> None:
     job.errors_path = str(errors_path)
     job.save(update_fields=["errors_path"])
     import_job_finish(job=job, outcome=outcome)
+
+
+def import_jobs_recover(*, actor: Any) -> list[ImportJob]:
+    """Mark stalled running jobs (no heartbeat for SERVICEPARK_IMPORT_STALL_MINUTES) as interrupted,
+    audited, so nobody waits for them. Their stored batches stay; importing the file again
+    stores the rest and reports the stored rows as duplicates."""
+    cutoff = timezone.now() - dt.timedelta(minutes=settings.SERVICEPARK_IMPORT_STALL_MINUTES)
+    marked = []
+    with transaction.atomic():
+        for job in ImportJob.objects.select_for_update().filter(
+            state=ImportJob.State.RUNNING, updated_at__lt=cutoff
+        ):
+            before = job.state
+            job.state = ImportJob.State.INTERRUPTED
+            job.message = _(
+                "The import stopped before the end; %(stored)d rows had been stored. Import the "
+                "file again: rows already stored will be reported as duplicates."
+            ) % {"stored": job.rows_stored}
+            job.finished_at = timezone.now()
+            job.save(update_fields=["state", "message", "finished_at", "updated_at"])
+            audit_record(
+                actor=actor,
+                action="import.interrupted",
+                obj=job,
+                before={"state": before},
+                after={"state": job.state, "stored": job.rows_stored},
+            )
+            marked.append(job)
+    return marked
 
 
 def copy_errors(job: ImportJob, out: Any) -> None:

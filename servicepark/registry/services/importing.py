@@ -353,6 +353,8 @@ def organizations_import(
                 _store_batch(good)
             else:
                 outcome.rows_stored += len(good)
+            # A heartbeat: a job that stops beating was interrupted (ImportJob.stalled).
+            type(job).objects.filter(pk=job.pk).update(updated_at=timezone.now())
             if on_progress:
                 on_progress(table.progress(), outcome)
 

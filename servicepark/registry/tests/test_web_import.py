@@ -75,3 +75,40 @@ def test_others_cannot_see_a_job_or_import(client, official, upload):
     make_user("auditor", division="510000", username="aud")
     client.login(username="aud", password=PASSWORD)
     assert client.get("/registry/import/").status_code == 403
+
+
+def test_an_import_whose_process_died_says_so_and_is_marked_interrupted(official, tmp_path):
+    """A job left "running" by a killed process stops polling once it has had no heartbeat
+    for the stall period, explains what to do, and `servicepark serve` marks it interrupted."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from servicepark.common.actors import SystemActor
+    from servicepark.common.models import AuditEvent
+    from servicepark.registry.services.import_jobs import import_job_start, import_jobs_recover
+
+    path = tmp_path / "orgs.csv"
+    path.write_text(",".join(COLUMNS) + "\n", encoding="utf-8")
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.get(username="off")
+    job = import_job_start(actor=user, path=path, original_name="orgs.csv")
+    done = import_job_start(actor=user, path=path, original_name="done.csv")
+    ImportJob.objects.filter(pk=done.pk).update(state="done")
+    ImportJob.objects.filter(pk=job.pk).update(rows_stored=400)
+    page = official.get(f"/registry/import/{job.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "hx-get" in page and "import-stalled" not in page  # still fresh: keeps polling
+    assert import_jobs_recover(actor=SystemActor("t")) == []
+
+    an_hour_ago = timezone.now() - dt.timedelta(hours=1)
+    ImportJob.objects.filter(pk__in=[job.pk, done.pk]).update(updated_at=an_hour_ago)
+    page = official.get(f"/registry/import/{job.pk}/").content.decode()
+    assert "import-stalled" in page and "hx-get" not in page
+    assert [j.pk for j in import_jobs_recover(actor=SystemActor("t"))] == [job.pk]
+    job.refresh_from_db()
+    assert job.state == "interrupted" and "400 rows had been stored" in job.message
+    assert ImportJob.objects.get(pk=done.pk).state == "done"
+    assert AuditEvent.objects.filter(action="import.interrupted", object_id=str(job.pk)).exists()
+    page = official.get(f"/registry/import/{job.pk}/").content.decode()
+    assert "400 rows had been stored" in page and "hx-get" not in page

@@ -27,6 +27,11 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true", help="do not start a task worker")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from servicepark.common.actors import SystemActor
+        from servicepark.registry.services.import_jobs import import_jobs_recover
+
+        # Imports that a stopped server or worker left "running" are marked as interrupted.
+        import_jobs_recover(actor=SystemActor("serve"))
         worker = None
         if not options["no_worker"]:
             worker = subprocess.Popen(  # noqa: S603
