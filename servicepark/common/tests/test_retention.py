@@ -29,7 +29,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 def purge(*args: str) -> str:
     out = StringIO()
-    call_command("purge", *args, stdout=out)
+    call_command("purge", *args, "--lang", "en", stdout=out)
     return out.getvalue()
 
 

@@ -161,10 +161,11 @@ def import_jobs_recover(*, actor: Any) -> list[ImportJob]:
         ):
             before = job.state
             job.state = ImportJob.State.INTERRUPTED
-            job.message = _(
-                "The import stopped before the end; %(stored)d rows had been stored. Import the "
-                "file again: rows already stored will be reported as duplicates."
-            ) % {"stored": job.rows_stored}
+            with translation.override(job.language or settings.LANGUAGE_CODE):
+                job.message = _(
+                    "The import stopped before the end; %(stored)d rows had been stored. Import "
+                    "the file again: rows already stored will be reported as duplicates."
+                ) % {"stored": job.rows_stored}
             job.finished_at = timezone.now()
             job.save(update_fields=["state", "message", "finished_at", "updated_at"])
             audit_record(

@@ -96,7 +96,7 @@ def test_an_import_whose_process_died_says_so_and_is_marked_interrupted(official
     job = import_job_start(actor=user, path=path, original_name="orgs.csv")
     done = import_job_start(actor=user, path=path, original_name="done.csv")
     ImportJob.objects.filter(pk=done.pk).update(state="done")
-    ImportJob.objects.filter(pk=job.pk).update(rows_stored=400)
+    ImportJob.objects.filter(pk=job.pk).update(rows_stored=400, language="en")
     page = official.get(f"/registry/import/{job.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "hx-get" in page and "import-stalled" not in page  # still fresh: keeps polling
     assert import_jobs_recover(actor=SystemActor("t")) == []
