@@ -178,3 +178,8 @@ def test_staff_record_advice_events_and_meetings_on_the_park_page(park, client):
     assert AdvisoryAdvice.objects.get().text == "建议延期"
     assert list(CoordinationEvent.objects.get().attended.all()) == [org]
     assert Mentorship.objects.get().log[0]["notes"] == "预算"
+    page = client.get(f"/parks/{park.pk}/").content.decode()
+    assert "建议延期" in page  # the staff read the committee's advice on the park page
+    client.logout()
+    page = client.get(f"/parks/{park.pk}/").content.decode()
+    assert "高教授" in page and "建议延期" not in page  # the public sees members, not advice

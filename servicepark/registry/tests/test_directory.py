@@ -172,3 +172,13 @@ def test_three_letters_are_initials_or_the_start_of_the_pinyin(client):
     make_org(name="四安里协会", org_type="social_group", registration_kind="registered")
     assert set(names(client, q="sal")) == {"萨里社区服务中心", "四安里协会"}  # sal = s-a-l
     assert "阳光萨拉公益中心" in names(client, q="sala")  # four letters: anywhere in pinyin
+
+
+def test_the_oversight_link_shows_only_to_those_who_may_open_it(client):
+    from servicepark.accounts.tests.factories import make_user
+
+    org = make_org(name="链接测试社工中心", division_code="510107019")
+    client.force_login(make_user("official", division="510107"))
+    assert 'id="oversight-link"' in client.get(f"/organizations/{org.pk}/").content.decode()
+    client.force_login(make_user("org_admin", organization=make_org(name="别的机构")))
+    assert 'id="oversight-link"' not in client.get(f"/organizations/{org.pk}/").content.decode()

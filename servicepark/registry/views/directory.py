@@ -91,6 +91,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "people": people,
             "membership_form": MembershipForm() if can_edit else None,
             "history": history,
+            "can_oversee": user.is_authenticated and has_permission("oversight.view", user, org)[0],
         },
     )
 
