@@ -57,6 +57,8 @@ def test_demo_loads_the_seed_cases_idempotently(client):
         association.attached.values_list("name", flat=True)
     )
     assert Organization.objects.count() >= 60
+    names = list(Organization.objects.values_list("name", flat=True))
+    assert len(names) == len(set(names))  # a visitor never meets two organizations of one name
     assert ChangeRequest.objects.filter(state="pending").exists()
     chengdu = Catalogue.objects.get(purchaser__name="成都市民政局", year=2012)
     assert chengdu.state == "published"

@@ -72,11 +72,18 @@ def load_seed_organizations(actor: Any) -> dict[str, Organization]:
 
 def load_generated_organizations(actor: Any, umbrella: Organization, count: int = 48) -> None:
     rng = random.Random(DEMO_SEED)  # noqa: S311 (demo data)
+    used: set[str] = set()
     for i in range(count):
         division = GENERATED_DIVISIONS[i % len(GENERATED_DIVISIONS)]
         core = CORES[i % len(CORES)]
-        suffix, org_type, fields = SUFFIXES[(i * 7) % len(SUFFIXES)]
-        name = f"{PREFIX_BY_PROVINCE[division[:2]]}{core}{suffix}"
+        step = 0
+        while True:  # no two generated organizations share a name
+            suffix, org_type, fields = SUFFIXES[(i * 7 + step) % len(SUFFIXES)]
+            name = f"{PREFIX_BY_PROVINCE[division[:2]]}{core}{suffix}"
+            if name not in used:
+                break
+            step += 1
+        used.add(name)
         kind = "filed" if i % 9 == 4 else "direct" if org_type != "social_group" else "registered"
         if division.startswith("11") and i % 11 == 3:
             kind = "attached"
