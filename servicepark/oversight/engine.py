@@ -25,7 +25,7 @@ from servicepark.oversight import hooks
 from servicepark.oversight.models import Alert, OversightRun, RiskScore, Signal
 from servicepark.oversight.rules import RULES
 from servicepark.oversight.rules.base import Context, Hit, Rule, chunked
-from servicepark.oversight.services.credit_steps import STEPS
+from servicepark.oversight.services.credit_steps import STEP_WATCHES, STEP_WRITES, STEPS
 
 log = logging.getLogger(__name__)
 
@@ -56,12 +56,16 @@ def score_of(rows: Iterable[tuple[str, str, int]]) -> tuple[int, list[list[Any]]
 
 def _apply(rule: Rule, hits: list[Hit], ctx: Context, counts: dict[str, int]) -> None:
     """Make the rule's open signals match its hits: new ones, changed ones, cleared ones;
-    alerts for new signals grave enough."""
+    alerts for new signals grave enough. The open signals are read as plain rows (no model
+    instances) and only the ones that differ are written."""
     existing = {
-        (s.organization_id, s.key): s
-        for s in ctx.only(Signal.objects.filter(rule=rule.id, cleared_on__isnull=True))
+        (org_id, key): (pk, severity, params, evidence)
+        for pk, org_id, key, severity, params, evidence in ctx.only(
+            Signal.objects.filter(rule=rule.id, cleared_on__isnull=True)
+        )
         .order_by()
-        .only("id", "organization_id", "key", "severity", "params", "evidence")
+        .values_list("id", "organization_id", "key", "severity", "params", "evidence")
+        .iterator(chunk_size=5000)
     }
     new: list[Signal] = []
     changed: list[Signal] = []
@@ -86,19 +90,21 @@ def _apply(rule: Rule, hits: list[Hit], ctx: Context, counts: dict[str, int]) ->
                     last_seen_on=ctx.as_of,
                 )
             )
-        elif (current.severity, current.params, current.evidence) != (
-            severity,
-            hit.params,
-            hit.evidence,
-        ):
-            current.severity, current.params, current.evidence = severity, hit.params, hit.evidence
-            current.last_seen_on = ctx.as_of
-            changed.append(current)
+        elif current[1:] != (severity, hit.params, hit.evidence):
+            changed.append(
+                Signal(
+                    id=current[0],
+                    severity=severity,
+                    params=hit.params,
+                    evidence=hit.evidence,
+                    last_seen_on=ctx.as_of,
+                )
+            )
     created = Signal.objects.bulk_create(new, batch_size=2000)
     Signal.objects.bulk_update(
-        changed, ["severity", "params", "evidence", "last_seen_on"], batch_size=2000
+        changed, ["severity", "params", "evidence", "last_seen_on"], batch_size=500
     )
-    for batch in chunked([s.pk for s in existing.values()]):
+    for batch in chunked([row[0] for row in existing.values()]):
         Signal.objects.filter(pk__in=batch).update(cleared_on=ctx.as_of)
     threshold = int(settings.SERVICEPARK_ALERT_MIN_SEVERITY)
     alerts = [
@@ -117,24 +123,44 @@ def _apply(rule: Rule, hits: list[Hit], ctx: Context, counts: dict[str, int]) ->
 
 
 def _store_scores(ctx: Context, by_org: dict[int, list[tuple[str, str, int]]]) -> int:
+    """Store each organization's score for the run's date, writing only the rows that
+    differ from what is stored for that date already (a second run on the same day writes
+    nothing when nothing changed)."""
     previous = OversightRun.objects.filter(
         mode=OversightRun.Mode.FULL, as_of__lt=ctx.as_of
     ).aggregate(d=Max("as_of"))["d"]
-    rows: dict[int, RiskScore] = {}
-    for org_id, items in by_org.items():
-        score, breakdown = score_of(items)
-        rows[org_id] = RiskScore(
-            organization_id=org_id, as_of=ctx.as_of, score=score, breakdown=breakdown
-        )
+    rows: dict[int, tuple[int, list[list[Any]]]] = {
+        org_id: score_of(items) for org_id, items in by_org.items()
+    }
     if previous is not None:  # record the drops to zero, so the trend shows them
         earlier = ctx.only(RiskScore.objects.filter(as_of=previous, score__gt=0))
-        for org_id in earlier.values_list("organization_id", flat=True).iterator(chunk_size=5000):
-            rows.setdefault(
-                org_id, RiskScore(organization_id=org_id, as_of=ctx.as_of, score=0, breakdown=[])
-            )
-    ctx.only(RiskScore.objects.filter(as_of=ctx.as_of)).delete()
-    RiskScore.objects.bulk_create(rows.values(), batch_size=5000)
-    return sum(1 for r in rows.values() if r.score)
+        for org_id in (
+            earlier.order_by().values_list("organization_id", flat=True).iterator(chunk_size=5000)
+        ):
+            rows.setdefault(org_id, (0, []))
+    at_risk = sum(1 for score, _b in rows.values() if score)
+    stale: list[int] = []
+    stored = (
+        ctx.only(RiskScore.objects.filter(as_of=ctx.as_of))
+        .order_by()
+        .values_list("id", "organization_id", "score", "breakdown")
+    )
+    for pk, org_id, score, breakdown in stored.iterator(chunk_size=5000):
+        row = rows.get(org_id)
+        if row is not None and row == (score, breakdown):
+            del rows[org_id]  # unchanged: nothing to write
+        else:
+            stale.append(pk)
+    for batch in chunked(stale):
+        RiskScore.objects.filter(pk__in=batch).delete()
+    RiskScore.objects.bulk_create(
+        (
+            RiskScore(organization_id=org_id, as_of=ctx.as_of, score=score, breakdown=breakdown)
+            for org_id, (score, breakdown) in rows.items()
+        ),
+        batch_size=5000,
+    )
+    return at_risk
 
 
 def _is_current(as_of: dt.date) -> bool:
@@ -153,13 +179,37 @@ def _plan_for_whole_results() -> None:
             cursor.execute("SET LOCAL cursor_tuple_fraction = 1")
 
 
-def _evaluate(ctx: Context, actor: Any, outcome: Outcome) -> None:
+def _evaluate(ctx: Context, actor: Any, outcome: Outcome, models: frozenset[str] | None) -> None:
     with hooks.suspended():
-        _steps_and_rules(ctx, actor, outcome)
+        _steps_and_rules(ctx, actor, outcome, models)
 
 
-def _steps_and_rules(ctx: Context, actor: Any, outcome: Outcome) -> None:
+def _stored_signals(ctx: Context, rules: Iterable[str]) -> dict[str, list[tuple[int, str, int]]]:
+    """The open signals of `rules` for the run's organizations, by rule: what an incremental
+    run that does not evaluate those rules counts in the scores."""
+    out: dict[str, list[tuple[int, str, int]]] = defaultdict(list)
+    rows = (
+        ctx.only(Signal.objects.filter(rule__in=list(rules), cleared_on__isnull=True))
+        .order_by("id")
+        .values_list("rule", "organization_id", "key", "severity")
+    )
+    for rule_id, org_id, key, severity in rows:
+        out[rule_id].append((org_id, key, int(severity)))
+    return out
+
+
+def _steps_and_rules(
+    ctx: Context, actor: Any, outcome: Outcome, models: frozenset[str] | None
+) -> None:
+    """Every step and rule, or (after an event, `models` given) only those that watch one of
+    the models the event saved — and those that watch what the steps then changed."""
+    current = _is_current(ctx.as_of)
+    if not current:
+        models = None  # back-filling: the stored signals are not those of this date
+    watched = set(models or ())
     for name, step in STEPS:
+        if models is not None and not (STEP_WATCHES.get(name, frozenset()) & watched):
+            continue
         try:
             with transaction.atomic():
                 _plan_for_whole_results()
@@ -167,9 +217,19 @@ def _steps_and_rules(ctx: Context, actor: Any, outcome: Outcome) -> None:
         except Exception as exc:  # noqa: BLE001 - a failing step must not stop the run
             log.exception("oversight step %s failed", name)
             outcome.errors.append({"step": name, "error": f"{type(exc).__name__}: {exc}"})
-    current = _is_current(ctx.as_of)
+            continue
+        if outcome.counts[name] and name in STEP_WRITES:
+            watched.add(STEP_WRITES[name])
     by_org: dict[int, list[tuple[str, str, int]]] = defaultdict(list)
+    skipped = {
+        rule.id for rule in RULES.values() if models is not None and not rule.watching(watched)
+    }
+    stored = _stored_signals(ctx, skipped) if skipped else {}
     for rule in RULES.values():
+        if rule.id in skipped:
+            for org_id, key, severity in stored.get(rule.id, ()):
+                by_org[org_id].append((rule.id, key, severity))
+            continue
         try:
             with transaction.atomic():
                 _plan_for_whole_results()
@@ -194,13 +254,18 @@ def run(
     organization_ids: Iterable[int] | None = None,
     actor: Any = None,
     dry_run: bool = False,
+    models: Iterable[str] | None = None,
 ) -> Outcome:
+    """A full run (no `organization_ids`), or a run for the organizations an event touched;
+    `models` (labels such as "oversight.AnnualReport") then narrows it to the steps and rules
+    that watch what the event saved. Without it every step and rule runs."""
     from servicepark.common.actors import SystemActor
 
     actor = actor or SystemActor("oversight")
     today = timezone.localdate()
     as_of = as_of or today
     ids = None if organization_ids is None else frozenset(organization_ids)
+    labels = None if ids is None or models is None else frozenset(models)
     ctx = Context(as_of=as_of, organization_ids=ids)
     outcome = Outcome(as_of=as_of, stored=not (dry_run or as_of > today))
     mode = OversightRun.Mode.FULL if ids is None else OversightRun.Mode.INCREMENTAL
@@ -208,11 +273,11 @@ def run(
     if not outcome.stored:  # a preview: evaluate everything, keep nothing
         try:
             with transaction.atomic():
-                _evaluate(ctx, actor, outcome)
+                _evaluate(ctx, actor, outcome, labels)
                 raise Preview
         except Preview:
             return outcome
-    _evaluate(ctx, actor, outcome)
+    _evaluate(ctx, actor, outcome, labels)
     changed = any(v for k, v in outcome.counts.items() if k != "organizations_at_risk")
     if mode == OversightRun.Mode.FULL or changed or outcome.errors:
         with transaction.atomic():
@@ -238,9 +303,10 @@ def run(
     return outcome
 
 
-def refresh(organization_ids: Iterable[int]) -> Outcome | None:
-    """After an event: re-evaluate the organizations it touched, as of today."""
+def refresh(organization_ids: Iterable[int], models: Iterable[str] | None = None) -> Outcome | None:
+    """After an event: re-evaluate the organizations it touched, as of today — with only the
+    steps and rules that watch `models` (the labels of the models it saved) when given."""
     ids = {i for i in organization_ids if i}
     if not ids:
         return None
-    return run(organization_ids=ids)
+    return run(organization_ids=ids, models=models)

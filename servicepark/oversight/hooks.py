@@ -30,21 +30,28 @@ def suspended() -> Iterator[None]:
         _running.reset(token)
 
 
-def _refresh(ids: set[int]) -> None:
-    from servicepark.oversight.engine import refresh
+def _refresh(ids: set[int], models: frozenset[str] | None = None) -> None:
+    from servicepark.oversight import engine
 
     try:
-        refresh(ids)
+        if models is None:
+            engine.refresh(ids)
+        else:
+            engine.refresh(ids, models=models)
     except Exception:  # noqa: BLE001 - the event itself has committed; the full run catches up
         log.exception("incremental oversight refresh failed for %s", sorted(ids))
 
 
 def touched(instance: Any) -> set[int]:
+    """The organizations whose signals a saved `instance` may change, by the rules that watch
+    its model."""
     from servicepark.oversight.rules import RULES
 
+    label = instance._meta.label
     ids: set[int] = set()
     for rule in RULES.values():
-        ids |= rule.organizations_touched(instance)
+        if label in rule.watches:
+            ids |= rule.organizations_touched(instance)
     return ids
 
 
@@ -53,7 +60,9 @@ def on_save(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> Non
         return
     ids = touched(instance)
     if ids:
-        transaction.on_commit(lambda: _refresh(ids))
+        # Only the steps and rules watching this model run (engine.run's `models`).
+        models = frozenset({instance._meta.label})
+        transaction.on_commit(lambda: _refresh(ids, models))
 
 
 def connect() -> None:

@@ -11,11 +11,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from servicepark.oversight.deadlines import last_due_year, report_deadline
-from servicepark.oversight.duties import first_report_year, owing_report
+from servicepark.oversight.duties import owing_report, report_years
 from servicepark.oversight.models import AnnualReport, Severity
 from servicepark.oversight.rules.base import Context, Hit, Rule, evidence, register
-from servicepark.registry.models.choices import OrgType
 
 
 @register
@@ -30,18 +28,12 @@ class AnnualReportOverdue(Rule):
     watches = {"oversight.AnnualReport": "organization_id", "registry.Organization": "id"}
 
     def evaluate(self, ctx: Context) -> Iterable[Hit]:
-        first = first_report_year()
         missing: dict[int, list[tuple[int, str]]] = defaultdict(list)
-        for org_type in OrgType.values:
-            last = last_due_year(org_type, ctx.as_of)
-            for year in (last - 1, last):
-                if year < first:
-                    continue
-                filed = AnnualReport.objects.filter(organization=OuterRef("pk"), year=year)
-                owing = ctx.only(owing_report(org_type, year), "id").exclude(Exists(filed))
-                due = report_deadline(org_type, year).isoformat()
-                for org_id in owing.values_list("id", flat=True).iterator(chunk_size=5000):
-                    missing[org_id].append((year, due))
+        for (year, due), types in report_years(ctx.as_of).items():  # by year, ascending
+            filed = AnnualReport.objects.filter(organization=OuterRef("pk"), year=year)
+            owing = ctx.only(owing_report(types, year), "id").exclude(Exists(filed))
+            for org_id in owing.values_list("id", flat=True).iterator(chunk_size=5000):
+                missing[org_id].append((year, due.isoformat()))
         for org_id, years in missing.items():
             yield Hit(
                 org_id,

@@ -56,6 +56,11 @@ class Rule:
     def evaluate(self, ctx: Context) -> Iterable[Hit]:
         raise NotImplementedError
 
+    def watching(self, labels: Iterable[str]) -> bool:
+        """Whether a saved row of one of these models (labels like "oversight.AnnualReport")
+        may change this rule's signals: an incremental run evaluates only such rules."""
+        return any(label in self.watches for label in labels)
+
     def explain(self, params: dict[str, Any]) -> str:
         raise NotImplementedError
 

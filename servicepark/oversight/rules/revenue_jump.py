@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from django.db.models import DecimalField, F, OuterRef, Subquery
+from django.db.models import DecimalField, F, Window
+from django.db.models.functions import Lag
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,21 +31,26 @@ class RevenueJump(Rule):
     watches = {"oversight.AnnualReport": "organization_id"}
 
     def evaluate(self, ctx: Context) -> Iterable[Hit]:
-        filed = AnnualReport.objects.filter(submitted_at__date__lte=ctx.as_of)
-        before = (
-            filed.filter(organization=OuterRef("organization"), year=OuterRef("year") - 1)
-            .annotate(t=AnnualReport.revenue_expression())
-            .values("t")[:1]
-        )
+        # The report before in the same organization's filed reports (one pass over them,
+        # in the order of the (organization, year) index), kept when it is the year before.
+        money: Any = DecimalField(max_digits=16, decimal_places=2)
+        org, by_year = [F("organization_id")], F("year").asc()
         rows = (
-            ctx.only(filed)
+            ctx.only(AnnualReport.objects.filter(submitted_at__date__lte=ctx.as_of))
             .annotate(
                 total=AnnualReport.revenue_expression(),
-                previous=Subquery(
-                    before, output_field=DecimalField(max_digits=16, decimal_places=2)
+                previous=Window(
+                    Lag(cast(Any, AnnualReport.revenue_expression()), output_field=money),
+                    partition_by=org,
+                    order_by=by_year,
                 ),
+                previous_year=Window(Lag("year"), partition_by=org, order_by=by_year),
             )
-            .filter(previous__gt=0, total__gt=F("previous") * FACTOR)
+            .filter(
+                previous_year=F("year") - 1,
+                previous__gt=0,
+                total__gt=F("previous") * FACTOR,
+            )
             .order_by()
             .values_list("id", "organization_id", "year", "total", "previous")
         )

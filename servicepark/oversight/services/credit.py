@@ -148,7 +148,9 @@ def listing_add(
         created = add_listings(
             actor=actor, items=[NewListing(organization.pk, trigger, source, day, evidence)]
         )
-    return created[0]
+        if not created:  # listed by someone else in the meantime
+            raise ValidationError(_("The organization is already listed for this on that day."))
+    return CreditListing.objects.get(pk=created[0])
 
 
 def listing_verify(*, actor: Any, listing: CreditListing, evidence: str) -> CreditListing:

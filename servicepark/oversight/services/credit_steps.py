@@ -12,13 +12,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import CharField, Count, Exists, Max, OuterRef, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from servicepark.common.audit import Entry, audit_record_many
 from servicepark.common.inputs import add_months
 from servicepark.oversight.deadlines import full_years_later, last_due_year, report_deadline
-from servicepark.oversight.duties import first_report_year, owing_report
+from servicepark.oversight.duties import first_report_year, owing_report, report_years
 from servicepark.oversight.models import (
     AnnualReport,
     CancellationProposal,
@@ -28,112 +29,176 @@ from servicepark.oversight.models import (
     RegisteredLetter,
     Sanction,
 )
-from servicepark.oversight.rules.base import Context
+from servicepark.oversight.rules.base import Context, chunked
 from servicepark.oversight.services.grades import remind_expiring
-from servicepark.oversight.services.listing import NewListing, add_listings, remove_listings
-from servicepark.oversight.triggers import SANCTION_TRIGGERS
+from servicepark.oversight.services.listing import (
+    Leaving,
+    NewListing,
+    add_listings,
+    remove_rows,
+    update_rows,
+)
+from servicepark.oversight.triggers import SANCTION_TRIGGERS, trigger
 from servicepark.registry.models.choices import OrgType
 
 MAJOR_FINE = Decimal(50_000)
 DAY = dt.timedelta(days=1)
 
 
+def latest_day_before(as_of: dt.date, later: Callable[[dt.date], dt.date]) -> dt.date:
+    """The latest day `d` with `later(d) <= as_of`, for a `later` that never goes backwards
+    (e.g. "two full years after"): `later(d) <= as_of` is then `d <= that day`, a plain
+    filter the database answers with an index instead of every row coming to Python."""
+    day = as_of
+    while later(day) > as_of:  # a few steps, no queries
+        day -= max(later(day) - as_of, DAY)
+    while later(day + DAY) <= as_of:
+        day += DAY
+    return day
+
+
+def _listed(list_: str, source: Any, organization: str = "organization") -> Exists:
+    """An entry on `list_` for the row's organization with this source exists already."""
+    return Exists(
+        CreditListing.objects.filter(
+            organization_id=OuterRef(organization), list=list_, source=source
+        )
+    )
+
+
+def _source(prefix: str, ref: str = "pk") -> Concat:
+    """`prefix:<the row's id>`, in SQL (the `source` a step gives the entry it makes)."""
+    return Concat(Value(f"{prefix}:"), Cast(OuterRef(ref), CharField()))
+
+
 def list_late_annual_reports(ctx: Context, actor: Any) -> int:
     """Not filed by the deadline (filed late or not at all) → abnormal list, from the day
     after the deadline."""
     items = []
-    for org_type in OrgType.values:
-        last = last_due_year(org_type, ctx.as_of)
-        for year in (last - 1, last):
-            if year < first_report_year():
-                continue
-            due = report_deadline(org_type, year)
-            on_time = AnnualReport.objects.filter(
-                organization=OuterRef("pk"), year=year, submitted_at__date__lte=due
-            )
-            owing = ctx.only(owing_report(org_type, year), "id").exclude(Exists(on_time))
-            for org_id in owing.values_list("id", flat=True).iterator(chunk_size=5000):
-                items.append(
-                    NewListing(
-                        org_id, "annual_report_late", f"annual_report:{year}", due + DAY, f"{year}"
-                    )
+    listed = trigger("annual_report_late").list
+    for (year, due), types in report_years(ctx.as_of).items():
+        on_time = AnnualReport.objects.filter(
+            organization=OuterRef("pk"), year=year, submitted_at__date__lte=due
+        )
+        owing = (
+            ctx.only(owing_report(types, year), "id")
+            .exclude(Exists(on_time))
+            .exclude(_listed(listed, f"annual_report:{year}", "pk"))
+        )
+        for org_id in owing.values_list("id", flat=True).iterator(chunk_size=5000):
+            items.append(
+                NewListing(
+                    org_id, "annual_report_late", f"annual_report:{year}", due + DAY, f"{year}"
                 )
+            )
     return len(add_listings(actor=actor, items=items))
 
 
 def list_overdue_rectifications(ctx: Context, actor: Any) -> int:
-    overdue = ctx.only(
-        Rectification.objects.filter(state=Rectification.State.ORDERED, deadline__lt=ctx.as_of)
-    ).values_list("id", "organization_id", "deadline", "order")
+    overdue = (
+        ctx.only(
+            Rectification.objects.filter(state=Rectification.State.ORDERED, deadline__lt=ctx.as_of)
+        )
+        .exclude(_listed(trigger("rectification_overdue").list, _source("rectification")))
+        .order_by()
+        .values_list("id", "organization_id", "deadline", "order")
+    )
     items = [
         NewListing(
             org_id, "rectification_overdue", f"rectification:{pk}", deadline + DAY, order[:500]
         )
-        for pk, org_id, deadline, order in overdue
+        for pk, org_id, deadline, order in overdue.iterator(chunk_size=5000)
     ]
     return len(add_listings(actor=actor, items=items))
 
 
 def list_unreachable(ctx: Context, actor: Any) -> int:
     """Two registered letters returned unsigned, with none signed since the first of them."""
-    letters = ctx.only(
-        RegisteredLetter.objects.filter(Q(returned_on__lte=ctx.as_of) | Q(signed_on__lte=ctx.as_of))
-    ).order_by("organization_id", "sent_on", "id")
-    run: dict[int, list[RegisteredLetter]] = defaultdict(list)
+    returned = RegisteredLetter.objects.filter(returned_on__lte=ctx.as_of)
+    # Only organizations with two returned letters can be listed for it.
+    twice = (
+        ctx.only(returned)
+        .order_by()
+        .values("organization_id")
+        .annotate(n=Count("id"))
+        .filter(n__gte=2)
+        .values("organization_id")
+    )
+    letters = (
+        RegisteredLetter.objects.filter(organization_id__in=twice)
+        .filter(Q(returned_on__lte=ctx.as_of) | Q(signed_on__lte=ctx.as_of))
+        .order_by("organization_id", "sent_on", "id")
+        .values_list("id", "organization_id", "sent_on", "signed_on", "returned_on")
+    )
+    run: dict[int, list[tuple[int, dt.date, dt.date | None]]] = defaultdict(list)
     items = []
-    for letter in letters.only("id", "organization_id", "sent_on", "signed_on", "returned_on"):
-        returned = run[letter.organization_id]
-        if letter.signed_on is not None and letter.signed_on <= ctx.as_of:
-            returned.clear()
+    for pk, org_id, sent_on, signed_on, returned_on in letters.iterator(chunk_size=5000):
+        pending = run[org_id]
+        if signed_on is not None and signed_on <= ctx.as_of:
+            pending.clear()
             continue
-        returned.append(letter)
-        if len(returned) == 2:
-            first, second = returned
+        pending.append((pk, sent_on, returned_on))
+        if len(pending) == 2:
+            first, second = pending
             items.append(
                 NewListing(
-                    letter.organization_id,
+                    org_id,
                     "unreachable",
-                    f"letters:{second.pk}",
-                    second.returned_on or ctx.as_of,
-                    f"{first.sent_on.isoformat()}, {second.sent_on.isoformat()}",
+                    f"letters:{second[0]}",
+                    second[2] or ctx.as_of,
+                    f"{first[1].isoformat()}, {second[1].isoformat()}",
                 )
             )
-            returned.clear()
+            pending.clear()
     return len(add_listings(actor=actor, items=items))
 
 
 def list_sanctions(ctx: Context, actor: Any) -> int:
-    """Each sanction on its list; a second warning or fine within three years → serious."""
-    sanctions = ctx.only(Sanction.objects.filter(decided_on__lte=ctx.as_of)).order_by(
-        "organization_id", "decided_on", "id"
+    """Each sanction on its list; a second warning or fine within three years → serious.
+
+    Only organizations with a sanction not yet listed are looked at: every sanction is listed
+    together with the repeat it makes (if any), so an organization whose sanctions are all
+    listed has nothing new to list."""
+    decided = Sanction.objects.filter(decided_on__lte=ctx.as_of)
+    unlisted = (
+        ctx.only(decided)
+        .annotate(ref=Concat(Value("sanction:"), Cast("pk", CharField())))
+        .exclude(
+            Exists(
+                CreditListing.objects.filter(
+                    organization_id=OuterRef("organization_id"), source=OuterRef("ref")
+                )
+            )
+        )
+        .order_by()
+        .values("organization_id")
+    )
+    sanctions = (
+        decided.filter(organization_id__in=unlisted)
+        .order_by("organization_id", "decided_on", "id")
+        .values_list("id", "organization_id", "kind", "amount", "decided_on", "reference")
     )
     items = []
-    penalties: dict[int, list[Sanction]] = defaultdict(list)
-    for s in sanctions.only("id", "organization_id", "kind", "amount", "decided_on", "reference"):
-        if s.kind == Sanction.Kind.FINE:
-            code = "major_fine" if (s.amount or 0) >= MAJOR_FINE else "minor_penalty"
+    penalties: dict[int, list[tuple[dt.date, str]]] = defaultdict(list)
+    for pk, org_id, kind, amount, decided_on, reference in sanctions.iterator(chunk_size=5000):
+        if kind == Sanction.Kind.FINE:
+            code = "major_fine" if (amount or 0) >= MAJOR_FINE else "minor_penalty"
         else:
-            code = SANCTION_TRIGGERS[s.kind]
-        items.append(
-            NewListing(s.organization_id, code, f"sanction:{s.pk}", s.decided_on, s.reference)
-        )
-        if s.kind in (Sanction.Kind.WARNING, Sanction.Kind.FINE):
-            earlier = [
-                p
-                for p in penalties[s.organization_id]
-                if full_years_later(p.decided_on, 3) > s.decided_on
-            ]
+            code = SANCTION_TRIGGERS[kind]
+        items.append(NewListing(org_id, code, f"sanction:{pk}", decided_on, reference))
+        if kind in (Sanction.Kind.WARNING, Sanction.Kind.FINE):
+            earlier = [p for p in penalties[org_id] if full_years_later(p[0], 3) > decided_on]
             if earlier:
                 items.append(
                     NewListing(
-                        s.organization_id,
+                        org_id,
                         "repeat_penalties",
-                        f"repeat:{s.pk}",
-                        s.decided_on,
-                        f"{earlier[-1].reference}; {s.reference}",
+                        f"repeat:{pk}",
+                        decided_on,
+                        f"{earlier[-1][1]}; {reference}",
                     )
                 )
-            penalties[s.organization_id].append(s)
+            penalties[org_id].append((decided_on, reference))
     return len(add_listings(actor=actor, items=items))
 
 
@@ -164,7 +229,7 @@ def mark_fulfilled(ctx: Context, actor: Any) -> int:
                 changed.append(listing)
     if changed:
         with transaction.atomic():
-            CreditListing.objects.bulk_update(changed, ["fulfilled_on"], batch_size=2000)
+            update_rows(CreditListing, ("fulfilled_on",), [(c.pk, c.fulfilled_on) for c in changed])
             audit_record_many(
                 actor=actor,
                 action="credit.fulfilled",
@@ -240,32 +305,52 @@ def remove_automatically(ctx: Context, actor: Any) -> int:
         CreditListing.objects.filter(
             list=CreditList.ABNORMAL, removed_on__isnull=True, listed_on__lte=ctx.as_of
         )
-    ).order_by("organization_id")
-    by_org: dict[int, list[CreditListing]] = defaultdict(list)
-    for listing in current:
-        by_org[listing.organization_id].append(listing)
-    leaving: list[CreditListing] = []
-    for listings in by_org.values():
-        clock = max(item.listed_on for item in listings)
-        day = add_months(clock, 6)
-        if day > ctx.as_of:
-            continue
-        for item in listings:
-            if not item.needs_rectification:
-                item.removed_on = day
-                leaving.append(item)
-    return remove_listings(actor=actor, listings=leaving, removal=CreditListing.Removal.AUTOMATIC)
+    )
+    # The organizations whose six months have passed and that have an entry to take off.
+    clocks = (
+        current.order_by()
+        .values("organization_id")
+        .annotate(clock=Max("listed_on"), free=Count("id", filter=Q(needs_rectification=False)))
+        .filter(clock__lte=latest_day_before(ctx.as_of, lambda d: add_months(d, 6)), free__gt=0)
+    )
+    day_of = {
+        row["organization_id"]: add_months(row["clock"], 6)
+        for row in clocks.iterator(chunk_size=5000)
+    }
+    if not day_of:
+        return 0
+    leaving = [
+        Leaving(pk, org_id, day_of[org_id], removal_evidence, division)
+        for batch in chunked(sorted(day_of))
+        for pk, org_id, removal_evidence, division in current.filter(
+            organization_id__in=batch, needs_rectification=False
+        )
+        .order_by("organization_id", "id")
+        .values_list("id", "organization_id", "removal_evidence", "organization__division_id")
+    ]
+    return remove_rows(actor=actor, rows=leaving, removal=CreditListing.Removal.AUTOMATIC)
 
 
 def escalate(ctx: Context, actor: Any) -> int:
     """Two full years on the abnormal list → the serious list (the abnormal entry closes)."""
-    candidates = [
-        item
-        for item in ctx.only(
-            CreditListing.objects.filter(list=CreditList.ABNORMAL, removed_on__isnull=True)
+    cutoff = latest_day_before(ctx.as_of, lambda d: full_years_later(d, 2))
+    candidates = list(
+        ctx.only(
+            CreditListing.objects.filter(
+                list=CreditList.ABNORMAL, removed_on__isnull=True, listed_on__lte=cutoff
+            )
         )
-        if full_years_later(item.listed_on, 2) <= ctx.as_of
-    ]
+        .order_by("id")
+        .values_list(
+            "id",
+            "organization_id",
+            "listed_on",
+            "evidence",
+            "removal_evidence",
+            "organization__division_id",
+        )
+        .iterator(chunk_size=5000)
+    )
     if not candidates:
         return 0
     with transaction.atomic():
@@ -273,18 +358,23 @@ def escalate(ctx: Context, actor: Any) -> int:
             actor=actor,
             items=[
                 NewListing(
-                    item.organization_id,
+                    org_id,
                     "abnormal_two_years",
-                    f"abnormal:{item.pk}",
-                    full_years_later(item.listed_on, 2),
-                    item.evidence[:500],
+                    f"abnormal:{pk}",
+                    full_years_later(listed_on, 2),
+                    evidence[:500],
                 )
-                for item in candidates
+                for pk, org_id, listed_on, evidence, _r, _d in candidates
             ],
         )
-        for item in candidates:
-            item.removed_on = full_years_later(item.listed_on, 2)
-        remove_listings(actor=actor, listings=candidates, removal=CreditListing.Removal.ESCALATED)
+        remove_rows(
+            actor=actor,
+            rows=[
+                Leaving(pk, org_id, full_years_later(listed_on, 2), removal_evidence, division)
+                for pk, org_id, listed_on, _e, removal_evidence, division in candidates
+            ],
+            removal=CreditListing.Removal.ESCALATED,
+        )
     return len(candidates)
 
 
@@ -292,8 +382,10 @@ def propose_cancellations(ctx: Context, actor: Any) -> int:
     """Two consecutive years with no annual report at all → a proposal to cancel the
     registration, for an official to decide."""
     created = []
+    by_last: dict[int, list[str]] = defaultdict(list)  # one query per pair of years
     for org_type in OrgType.values:
-        last = last_due_year(org_type, ctx.as_of)
+        by_last[last_due_year(org_type, ctx.as_of)].append(org_type)
+    for last, types in sorted(by_last.items()):
         if last - 1 < first_report_year():
             continue
         years = f"{last - 1},{last}"
@@ -304,14 +396,14 @@ def propose_cancellations(ctx: Context, actor: Any) -> int:
         )
         proposed = CancellationProposal.objects.filter(organization=OuterRef("pk"), years=years)
         owing = (
-            ctx.only(owing_report(org_type, last - 1), "id")
+            ctx.only(owing_report(types, last - 1), "id")
             .exclude(Exists(filed))
             .exclude(Exists(proposed))
         )
-        day = report_deadline(org_type, last) + DAY
+        days = {t: report_deadline(t, last) + DAY for t in types}
         created += [
-            CancellationProposal(organization_id=pk, years=years, proposed_on=day)
-            for pk in owing.values_list("id", flat=True)
+            CancellationProposal(organization_id=pk, years=years, proposed_on=days[org_type])
+            for pk, org_type in owing.values_list("id", "org_type")
         ]
     if created:
         with transaction.atomic():
@@ -342,3 +434,36 @@ STEPS: tuple[tuple[str, Callable[[Context, Any], int]], ...] = (
     ("cancellations_proposed", propose_cancellations),
     ("grades_reminded", remind_expiring),
 )
+
+_LISTING = "oversight.CreditListing"
+# The models each step reads: after an event, only the steps watching what it saved run.
+STEP_WATCHES: dict[str, frozenset[str]] = {
+    "listed_late_reports": frozenset({"oversight.AnnualReport", "registry.Organization"}),
+    "listed_overdue_rectifications": frozenset({"oversight.Rectification"}),
+    "listed_unreachable": frozenset({"oversight.RegisteredLetter"}),
+    "listed_sanctions": frozenset({"oversight.Sanction"}),
+    "fulfilled": frozenset(
+        {
+            "oversight.AnnualReport",
+            "oversight.Rectification",
+            "oversight.RegisteredLetter",
+            _LISTING,
+        }
+    ),
+    "removed_automatically": frozenset({_LISTING}),
+    "escalated": frozenset({_LISTING}),
+    "cancellations_proposed": frozenset({"oversight.AnnualReport", "registry.Organization"}),
+    "grades_reminded": frozenset({"oversight.GradeAssessment"}),
+}
+# What a step that changed something wrote: the steps and rules watching it run after it.
+STEP_WRITES: dict[str, str] = {
+    "listed_late_reports": _LISTING,
+    "listed_overdue_rectifications": _LISTING,
+    "listed_unreachable": _LISTING,
+    "listed_sanctions": _LISTING,
+    "fulfilled": _LISTING,
+    "removed_automatically": _LISTING,
+    "escalated": _LISTING,
+    "cancellations_proposed": "oversight.CancellationProposal",
+    "grades_reminded": "oversight.GradeAssessment",
+}

@@ -205,42 +205,77 @@ def valid_grade(organization: Organization, on: dt.date | None = None) -> GradeA
 
 
 def remind_expiring(ctx: Context, actor: Any) -> int:
-    """Tell the admins of organizations whose grade expires within the notice period, once."""
+    """Tell the admins of organizations whose grade expires within the notice period, once.
+    The reminder dates are set in one statement, with an audit event for each grade."""
+    from collections import defaultdict
+
     from servicepark.accounts.models import Grant
+    from servicepark.common.audit import Entry, audit_record_many
+    from servicepark.oversight.rules.base import chunked
 
     notice = dt.timedelta(days=int(settings.SERVICEPARK_GRADE_NOTICE_DAYS))
-    due = ctx.only(
-        GradeAssessment.objects.filter(
-            state=G.GRADED,
-            reminded_on__isnull=True,
-            valid_until__gte=ctx.as_of,
-            valid_until__lte=ctx.as_of + notice,
+    due = list(
+        ctx.only(
+            GradeAssessment.objects.filter(
+                state=G.GRADED,
+                reminded_on__isnull=True,
+                valid_until__gte=ctx.as_of,
+                valid_until__lte=ctx.as_of + notice,
+            )
         )
-    ).select_related("organization")
-    sent = 0
-    for item in due:
-        emails = list(
-            Grant.objects.filter(role=Role.ORG_ADMIN, organization_id=item.organization_id)
+        .order_by("id")
+        .values_list(
+            "id",
+            "organization_id",
+            "grade",
+            "valid_until",
+            "organization__name",
+            "organization__division_id",
+        )
+    )
+    if not due:
+        return 0
+    emails: dict[int, list[str]] = defaultdict(list)
+    for batch in chunked(sorted({org for _pk, org, *_rest in due})):
+        for org, email in (
+            Grant.objects.filter(role=Role.ORG_ADMIN, organization_id__in=batch)
             .exclude(user__email="")
-            .values_list("user__email", flat=True)
-        )
-        if emails:
+            .values_list("organization_id", "user__email")
+        ):
+            emails[org].append(email)
+    for _pk, org, grade, valid_until, name, _division in due:
+        if emails[org]:
             send_mail(
-                _("Your evaluation grade expires on %(d)s") % {"d": item.valid_until},
+                _("Your evaluation grade expires on %(d)s") % {"d": valid_until},
                 _(
                     "The %(g)s grade of %(o)s is valid until %(d)s. Apply for a new assessment "
                     "in time."
                 )
-                % {"g": item.grade, "o": item.organization.name, "d": item.valid_until},
+                % {"g": grade, "o": name, "d": valid_until},
                 None,
-                emails,
+                emails[org],
                 fail_silently=True,
             )
-        item.reminded_on = ctx.as_of
-        item.save(update_fields=["reminded_on", "updated_at"])
-        audit_record(actor=actor, action="grade.remind", obj=item, after={"to": len(emails)})
-        sent += 1
-    return sent
+    with transaction.atomic():
+        now = timezone.now()
+        for batch in chunked([pk for pk, *_rest in due]):
+            GradeAssessment.objects.filter(pk__in=batch).update(
+                reminded_on=ctx.as_of, updated_at=now
+            )
+        audit_record_many(
+            actor=actor,
+            action="grade.remind",
+            entries=[
+                Entry(
+                    "oversight.gradeassessment",
+                    pk,
+                    str(division or ""),
+                    after={"to": len(emails[org])},
+                )
+                for pk, org, _g, _v, _n, division in due
+            ],
+        )
+    return len(due)
 
 
 def grade_lookup(organization: Organization) -> str | None:
