@@ -52,16 +52,24 @@ def can_decide_residency(user: Any, residency: Any) -> Decision:
     return can_manage_park(user, residency.park)
 
 
+@rule("park.intake_panel")
+def is_on_intake_panel(user: Any, park: Any) -> Decision:
+    """The intake panel: the park's staff and the experts over the park's area."""
+    if can_manage_park(user, park)[0]:
+        return True, ""
+    if user_covers_division(user, park.division_id, [Role.EXPERT]):
+        return True, ""
+    return False, _("Only the intake panel scores applications.")
+
+
 @rule("residency.score")
 def can_score_residency(user: Any, residency: Any) -> Decision:
-    """The intake panel: the park's staff, and experts over the park's area while the
-    residency is an application (conflicts of interest are refused by residency_score)."""
+    """The intake panel scores a residency while it is an application (conflicts of interest
+    are refused by residency_score); the park's staff may always open it."""
     if can_manage_park(user, residency.park)[0]:
         return True, ""
-    if residency.state in ("applied", "shortlisted") and user_covers_division(
-        user, residency.park.division_id, [Role.EXPERT]
-    ):
-        return True, ""
+    if residency.state in ("applied", "shortlisted"):
+        return is_on_intake_panel(user, residency.park)
     return False, _("Only the intake panel scores applications.")
 
 

@@ -174,3 +174,22 @@ def test_alumni_outcomes_and_warning_signs(client, park, awarded, settings):  # 
     client.force_login(make_user("center_staff", division="370103"))
     page = client.get(f"/parks/{park.pk}/").content.decode()
     assert "has not been submitted" not in page  # staff of another jurisdiction
+
+
+def test_an_expert_of_the_area_finds_an_application_and_scores_it(client, park):
+    applicant = make_org(name="申请入园机构", division_code="510107019")
+    residency = Residency.objects.create(park=park, organization=applicant, proposal="社区营造")
+    from servicepark.procurement.models import ExpertProfile
+
+    expert = make_user("expert", division="510107")
+    ExpertProfile.objects.create(user=expert, affiliation="四川大学")
+    client.force_login(expert)
+    page = client.get(f"/parks/{park.pk}/").content.decode()
+    assert f'href="/residencies/{residency.pk}/"' in page
+    assert 'name="score"' in client.get(f"/residencies/{residency.pk}/").content.decode()
+    client.post(f"/residencies/{residency.pk}/act/", {"action": "score", "score": "82"})
+    residency.refresh_from_db()
+    assert residency.score == 82
+    client.force_login(make_user("expert", division="370103"))
+    assert f"/residencies/{residency.pk}/" not in client.get(f"/parks/{park.pk}/").content.decode()
+    assert client.get(f"/residencies/{residency.pk}/").status_code == 403

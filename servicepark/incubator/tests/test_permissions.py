@@ -71,6 +71,11 @@ def test_residency_score_rule_admits_the_panel_while_it_is_an_application(park):
     )[0]
     residency.state = "incubating"
     assert not has_permission("residency.score", expert, residency)[0]
+    assert has_permission("park.intake_panel", expert, park)[0]
+    assert not has_permission("park.intake_panel", make_user("expert", division="370103"), park)[0]
+    assert not has_permission("park.intake_panel", make_user("official", division="510107"), park)[
+        0
+    ]
 
 
 def test_booking_cancel_rule(park):

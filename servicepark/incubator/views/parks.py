@@ -70,8 +70,12 @@ def park_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if user.is_authenticated:
         context["requests"] = sel.desk_requests(park, user, staff)
         context["my_org_ids"] = [o.pk for o in context["my_orgs"]]
-    if staff:
+    # The intake panel (experts over the park's area) reaches the applications to score them.
+    panel = user.is_authenticated and has_permission("park.intake_panel", user, park)[0]
+    context["panel"] = panel
+    if staff or panel:
         context["applications"] = sel.applications(park)
+    if staff:
         context["free_desks"] = Space.objects.filter(park=park, kind__in=Space.ALLOCATED).exclude(
             residencies__state__in=["admitted", "incubating", "extended"]
         )
