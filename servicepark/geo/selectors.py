@@ -38,6 +38,20 @@ def division_code_set() -> frozenset[str]:
     return frozenset(Division.objects.values_list("code", flat=True))
 
 
+_PROVINCES: list[tuple[Division, ...]] = []
+
+
+def provinces() -> tuple[Division, ...]:
+    """The provinces, which every empty division picker lists: reference data, read once
+    (an empty table, before the divisions are loaded, is not remembered)."""
+    if not _PROVINCES:
+        found = tuple(Division.objects.filter(parent_id=None).only("code", "name", "parent_id"))
+        if not found:
+            return found
+        _PROVINCES.append(found)
+    return _PROVINCES[0]
+
+
 def division_names(codes: set[str]) -> dict[str, str]:
     return dict(Division.objects.filter(code__in=codes).values_list("code", "name"))
 
@@ -53,5 +67,9 @@ def division_picker_levels(code: str) -> dict[str, object]:
         )
         levels.append({"parent": node.parent_id or "", "chosen": node.code, "options": siblings})
     last = chain[-1].code if chain else None
-    children = list(Division.objects.filter(parent_id=last).only("code", "name", "parent_id"))
+    children = (
+        list(provinces())
+        if last is None
+        else list(Division.objects.filter(parent_id=last).only("code", "name", "parent_id"))
+    )
     return {"code": last or "", "levels": levels, "children": children, "parent": last or ""}

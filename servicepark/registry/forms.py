@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from servicepark.common.widgets import FastSelect
 from servicepark.geo.widgets import DivisionPicker
 from servicepark.registry.models import Field, Membership, OrgType, RegistrationKind, Status
 
@@ -26,14 +27,24 @@ class DirectoryFilterForm(forms.Form):
     division = forms.CharField(
         label=_("Division"), required=False, max_length=9, widget=DivisionPicker
     )
-    org_type = forms.ChoiceField(label=_("Type"), required=False, choices=_blank(OrgType.choices))
+    org_type = forms.ChoiceField(
+        label=_("Type"), required=False, choices=_blank(OrgType.choices), widget=FastSelect
+    )
     kind = forms.ChoiceField(
-        label=_("Registration kind"), required=False, choices=_blank(RegistrationKind.choices)
+        label=_("Registration kind"),
+        required=False,
+        choices=_blank(RegistrationKind.choices),
+        widget=FastSelect,
     )
     field = forms.ChoiceField(
-        label=_("Field of service"), required=False, choices=_blank(Field.choices)
+        label=_("Field of service"),
+        required=False,
+        choices=_blank(Field.choices),
+        widget=FastSelect,
     )
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=_blank(Status.choices))
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=_blank(Status.choices), widget=FastSelect
+    )
 
 
 class OrganizationForm(forms.Form):
