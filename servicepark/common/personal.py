@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -145,30 +146,44 @@ class EncryptedTextField(models.TextField):
         return MASKS[self.kind](value)
 
 
+def rewrite_stored(
+    connection: Any,
+    table: str,
+    columns: list[str],
+    change: Callable[[tuple[str, ...]], tuple[str, ...] | None],
+) -> int:
+    """Rewrite stored values row by row, below the ORM (which would decrypt on reading):
+    `change` gets a row's values of `columns` and returns the new ones, or None to leave the
+    row alone. Returns how many rows were rewritten. Used by migrations and key rotation."""
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(c) for c in columns)
+    sets = ", ".join(f"{quote(c)} = %s" for c in columns)
+    done = 0
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, {names} FROM {quote(table)}")  # noqa: S608 - names are ours
+        for pk, *values in cursor.fetchall():
+            new = change(tuple(v or "" for v in values))
+            if new is None:
+                continue
+            cursor.execute(
+                f"UPDATE {quote(table)} SET {sets} WHERE id = %s",  # noqa: S608
+                [*new, pk],
+            )
+            done += 1
+    return done
+
+
 def encrypt_column(
     schema_editor: Any, table: str, column: str, digest_column: str = "", kind: str = "phone"
 ) -> int:
     """For migrations: encrypt a column's plain values in place (and fill its digest).
     Values that are already tokens are left alone, so running it twice changes nothing."""
-    connection = schema_editor.connection
-    quote = connection.ops.quote_name
-    done = 0
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id, {quote(column)} FROM {quote(table)} "  # noqa: S608 - names are ours
-            f"WHERE {quote(column)} <> ''"
-        )
-        rows = cursor.fetchall()
-        for pk, value in rows:
-            if value.startswith(TOKEN_PREFIX):
-                continue
-            sets, params = [f"{quote(column)} = %s"], [encrypt(value)]
-            if digest_column:
-                sets.append(f"{quote(digest_column)} = %s")
-                params.append(digest(value, kind))
-            cursor.execute(
-                f"UPDATE {quote(table)} SET {', '.join(sets)} WHERE id = %s",  # noqa: S608
-                [*params, pk],
-            )
-            done += 1
-    return done
+
+    def change(row: tuple[str, ...]) -> tuple[str, ...] | None:
+        value = row[0]
+        if not value or value.startswith(TOKEN_PREFIX):
+            return None
+        return (encrypt(value), digest(value, kind)) if digest_column else (encrypt(value),)
+
+    columns = [column, digest_column] if digest_column else [column]
+    return rewrite_stored(schema_editor.connection, table, columns, change)

@@ -63,17 +63,14 @@ def _voucher_holders_due(now: dt.datetime, days: int) -> models.QuerySet[Any]:
 def _voucher_holders_erase(rows: models.QuerySet[Any]) -> int:
     from servicepark.procurement.models import Voucher
 
-    done = 0
-    for voucher in rows.select_for_update().only("id", "holder"):
+    vouchers = list(rows.select_for_update().only("id", "holder"))
+    for voucher in vouchers:
         name = mask_name(voucher.holder)
-        Voucher.objects.filter(pk=voucher.pk).update(
-            holder=name if name.endswith("*") else name + "*",
-            holder_phone="",
-            holder_id_number="",
-            holder_digest="",
-        )
-        done += 1
-    return done
+        voucher.holder = name if name.endswith("*") else name + "*"
+        voucher.holder_phone = voucher.holder_id_number = voucher.holder_digest = ""
+    fields = ["holder", "holder_phone", "holder_id_number", "holder_digest"]
+    Voucher.objects.bulk_update(vouchers, fields, batch_size=1000)
+    return len(vouchers)
 
 
 def _former_members_due(now: dt.datetime, days: int) -> models.QuerySet[Any]:
@@ -104,9 +101,7 @@ def _login_records_due(now: dt.datetime, days: int) -> models.QuerySet[Any]:
 
 
 def _delete(rows: models.QuerySet[Any]) -> int:
-    return rows.model._default_manager.filter(
-        pk__in=list(rows.values_list("pk", flat=True))
-    ).delete()[0]
+    return rows.delete()[0]
 
 
 def _failed_logins_due(now: dt.datetime, days: int) -> models.QuerySet[Any]:

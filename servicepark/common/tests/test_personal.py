@@ -242,3 +242,30 @@ def test_production_settings_need_their_own_keys():
         "SERVICEPARK_PERSONAL_INDEX_KEY must be a random value of 32+ chars.",
     ]
     assert personal_key_errors([Fernet.generate_key().decode()], "k" * 40) == []
+
+
+def _queries(client, url):
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_masks_and_reveal_forms_cost_no_query_per_row(client, voucher_contract, person_in_org):
+    contract, scheme, buyer, _admin = voucher_contract
+    vouchers_issue(actor=buyer, scheme=scheme, holders=[f"甲，{PHONE}"])
+    client.force_login(buyer)
+    one = _queries(client, f"/contracts/{contract.pk}/")
+    vouchers_issue(
+        actor=buyer, scheme=scheme, holders=[f"乙{i}，1380028{i:04d}" for i in range(10)]
+    )
+    assert _queries(client, f"/contracts/{contract.pk}/") == one
+    org, official, _membership = person_in_org
+    client.force_login(official)
+    one = _queries(client, f"/organizations/{org.pk}/")
+    for i in range(8):
+        membership_add(
+            actor=official, organization=org, name=f"员工{i}", role="staff", phone=f"1390028{i:04d}"
+        )
+    assert _queries(client, f"/organizations/{org.pk}/") == one

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from servicepark.common.actors import SystemActor
 from servicepark.common.audit import audit_record
-from servicepark.common.personal import EncryptedTextField, rotate
+from servicepark.common.personal import EncryptedTextField, rewrite_stored, rotate
 
 
 def encrypted_fields() -> list[tuple[Any, list[str]]]:
@@ -29,25 +29,16 @@ def encrypted_fields() -> list[tuple[Any, list[str]]]:
 
 
 def rekey() -> dict[str, int]:
-    """Re-encrypt, model by model, in batches; returns rows rewritten per model."""
+    """Re-encrypt model by model, each in one transaction; returns rows rewritten per model."""
     counts: dict[str, int] = {}
     for model, names in encrypted_fields():
-        done = 0
-        # The ORM would decrypt on reading; rotation works on the stored tokens themselves.
-        table = model._meta.db_table
-        quote = connection.ops.quote_name
-        columns = ", ".join(quote(model._meta.get_field(n).column) for n in names)
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(f"SELECT id, {columns} FROM {quote(table)}")  # noqa: S608
-            for pk, *tokens in cursor.fetchall():
-                if not any(tokens):
-                    continue
-                sets = ", ".join(f"{quote(model._meta.get_field(n).column)} = %s" for n in names)
-                cursor.execute(
-                    f"UPDATE {quote(table)} SET {sets} WHERE id = %s",  # noqa: S608
-                    [*[rotate(t or "") for t in tokens], pk],
-                )
-                done += 1
+        columns = [model._meta.get_field(n).column for n in names]
+
+        def change(tokens: tuple[str, ...]) -> tuple[str, ...] | None:
+            return tuple(rotate(t) for t in tokens) if any(tokens) else None
+
+        with transaction.atomic():
+            done = rewrite_stored(connection, model._meta.db_table, columns, change)
             counts[model._meta.label_lower] = done
             audit_record(
                 actor=SystemActor("personal"),
