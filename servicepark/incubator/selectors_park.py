@@ -144,11 +144,10 @@ def alumni(park: Park, user: Any = None) -> dict[str, Any]:
     """Graduates and what they did next — contracts won, the latest evaluation grade, the
     early-warning system's open signals and score, and any current credit listing — with the
     park's outcome figures. Everyone sees the figures and the public credit lists; the signals
-    themselves only those who may read oversight for the graduate's jurisdiction (center staff,
-    officials, auditors). A fixed number of queries."""
-    from servicepark.accounts.scoping import user_covers_division
+    themselves only those who may read the graduate's oversight page (`oversight.view`: center
+    staff, officials and auditors of its jurisdiction, its own admins). A fixed number of
+    queries for them."""
     from servicepark.oversight.models import RiskScore, Signal
-    from servicepark.oversight.permissions import READERS
     from servicepark.oversight.presenters import explain_signal
     from servicepark.oversight.selectors import current_listings
     from servicepark.procurement.models import Contract, Evaluation
@@ -184,7 +183,7 @@ def alumni(park: Park, user: Any = None) -> dict[str, Any]:
     rows = []
     for g in graduates:
         org = g.organization
-        sees = bool(user) and user_covers_division(user, org.division_id, READERS)
+        sees = bool(user) and has_permission("oversight.view", user, org)[0]
         open_signals = signals[org.pk]
         rows.append(
             {
