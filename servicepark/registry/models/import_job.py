@@ -51,8 +51,12 @@ class ImportJob(BaseModel):
         process that ran it was stopped (or no worker is running)."""
         if self.state not in (self.State.QUEUED, self.State.RUNNING) or self.updated_at is None:
             return False
-        minutes = settings.SERVICEPARK_IMPORT_STALL_MINUTES
-        return timezone.now() - self.updated_at > dt.timedelta(minutes=minutes)
+        return self.updated_at < self.stall_cutoff()
+
+    @staticmethod
+    def stall_cutoff() -> dt.datetime:
+        """A job whose last heartbeat is older than this has stalled."""
+        return timezone.now() - dt.timedelta(minutes=settings.SERVICEPARK_IMPORT_STALL_MINUTES)
 
     @property
     def percent(self) -> int:

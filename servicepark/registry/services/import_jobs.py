@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 import uuid
 from pathlib import Path
@@ -153,11 +152,10 @@ def import_jobs_recover(*, actor: Any) -> list[ImportJob]:
     """Mark stalled running jobs (no heartbeat for SERVICEPARK_IMPORT_STALL_MINUTES) as interrupted,
     audited, so nobody waits for them. Their stored batches stay; importing the file again
     stores the rest and reports the stored rows as duplicates."""
-    cutoff = timezone.now() - dt.timedelta(minutes=settings.SERVICEPARK_IMPORT_STALL_MINUTES)
     marked = []
     with transaction.atomic():
         for job in ImportJob.objects.select_for_update().filter(
-            state=ImportJob.State.RUNNING, updated_at__lt=cutoff
+            state=ImportJob.State.RUNNING, updated_at__lt=ImportJob.stall_cutoff()
         ):
             before = job.state
             job.state = ImportJob.State.INTERRUPTED
