@@ -138,8 +138,6 @@ class EncryptedTextField(models.TextField):
         value = super().get_prep_value(value)
         if value is None or value == "":
             return value
-        if isinstance(value, str) and value.startswith(TOKEN_PREFIX) and len(value) > 80:
-            return value  # already a token (a bulk copy of stored rows)
         return encrypt(str(value))
 
     def mask(self, value: str) -> str:
