@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection, transaction
 from django.db.models import QuerySet
 
 # Counting every match of a common fragment in a million rows costs hundreds of milliseconds;
@@ -46,19 +47,29 @@ class Page:
 
 
 def paginate(queryset: QuerySet[Any], *, page: Any, per_page: int = 20) -> Page:
-    """Count at most COUNT_CAP matches (a bounded scan), then slice one page."""
+    """One bounded pass: the ids of the first COUNT_CAP + 1 matches in the list's order give
+    both the (capped) count and the page; then that page's rows are loaded with their joins.
+
+    Counting and paging separately made PostgreSQL find the matches twice, and a search
+    index hands over all of them each time (docs/BENCHMARKS.md, finding 5)."""
     try:
         number = max(1, int(page))
     except (TypeError, ValueError):
         number = 1
-    capped_count = queryset.order_by()[: COUNT_CAP + 1].count()
-    capped = capped_count > COUNT_CAP
-    count = min(capped_count, COUNT_CAP)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Parallel workers cost more to start than a page's search takes, and on a small
+            # server they take the cores other requests need.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        matches = list(queryset.values_list("pk", flat=True)[: max(COUNT_CAP, per_page) + 1])
+    capped = len(matches) > COUNT_CAP
+    count = min(len(matches), COUNT_CAP)
     last = max(1, -(-count // per_page))
     number = min(number, last)
     offset = (number - 1) * per_page
-    # Pick the page's ids first without the joins, then load those rows with them: otherwise
-    # PostgreSQL may join every match before keeping one page (see docs/BENCHMARKS.md).
-    ids = list(queryset.values_list("pk", flat=True)[offset : offset + per_page])
+    # Load the page's rows by id: otherwise PostgreSQL may join every match before keeping
+    # one page.
+    ids = matches[offset : offset + per_page]
     items = list(queryset.filter(pk__in=ids)) if ids else []
     return Page(items=items, number=number, per_page=per_page, count=count, count_capped=capped)
