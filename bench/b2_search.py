@@ -165,7 +165,7 @@ def page_sql(client: Any, q: str) -> list[dict[str, Any]]:
 def explain(q: str) -> list[dict[str, str]]:
     """EXPLAIN (ANALYZE, BUFFERS) of the count and page queries the selector runs for `q`."""
     from django.contrib.auth.models import AnonymousUser
-    from django.db import connection
+    from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
     from servicepark.common.pagination import paginate
@@ -175,11 +175,15 @@ def explain(q: str) -> list[dict[str, str]]:
         qs = organization_list(user=AnonymousUser(), filters=DirectoryFilters(q=q))
         list(paginate(qs, page=1, per_page=20).items)
     plans = []
-    with connection.cursor() as cur:
+    with transaction.atomic(), connection.cursor() as cur:
         for captured in ctx:
-            cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + captured["sql"])
-            plan = "\n".join(row[0] for row in cur.fetchall())
-            plans.append({"sql": captured["sql"], "plan": plan})
+            sql = captured["sql"]
+            if sql.lstrip().upper().startswith("SET "):
+                cur.execute(sql)  # the planner settings the page ran with
+            elif sql.lstrip().upper().startswith("SELECT"):
+                cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+                plan = "\n".join(row[0] for row in cur.fetchall())
+                plans.append({"sql": sql, "plan": plan})
     return plans
 
 
