@@ -50,10 +50,12 @@ def world():
 def strategy(request, monkeypatch):
     """Search both ways PostgreSQL can: through the n-gram and trigram indexes (a rare term),
     and walking the primary key (a common one); both must find the same organizations."""
-    from servicepark.registry import selectors
+    from servicepark.registry import search_query
 
     share = 2.0 if request.param == "index" else 0.0
-    monkeypatch.setattr(selectors, "COMMON_SHARE", {"name": share, "pinyin": share})
+    monkeypatch.setattr(
+        search_query, "COMMON_SHARE", dict.fromkeys(("name", "pinyin", "code"), share)
+    )
     return request.param
 
 
@@ -78,7 +80,7 @@ def test_search_by_fragment_pinyin_and_initials(client, world, strategy, q, expe
     assert names(client, q=q) == expected
 
 
-def test_search_by_uscc_and_prefix(client, world):
+def test_search_by_uscc_and_prefix(client, world, strategy):
     uscc = world["spina"].uscc
     assert names(client, q=uscc) == [world["spina"].name]
     assert world["spina"].name in names(client, q=uscc[:8])
@@ -186,21 +188,23 @@ def test_three_letters_are_initials_or_the_start_of_the_pinyin(client, strategy)
     assert "阳光萨拉公益中心" in names(client, q="sala")  # four letters: anywhere in pinyin
 
 
-def test_a_term_is_common_when_enough_of_the_newest_names_have_it():
+def test_a_term_is_common_when_one_in_a_hundred_of_the_newest_names_has_it(monkeypatch):
     from django.db.models import Q
 
-    from servicepark.registry import selectors
+    from servicepark.registry import search_query
 
+    monkeypatch.setattr(search_query, "PROBE_ROWS", 100)  # the probe reads the newest 100
+    make_org(name="罕见词公益中心")  # the oldest: outside the probe
     for i in range(150):
-        word = "阳光" if i % 30 == 0 else "星火" if i in (1, 2) else "普通"
-        make_org(name=f"{word}测试机构{i:03d}")  # 阳光: 5 of 150 (3 %), 星火: 2 (1.3 %)
-    make_org(name="罕见词公益中心")  # 1 of 151 (0.7 %)
-    assert selectors._common(Q(name__contains="阳光"), "name")
-    assert selectors._common(Q(name__contains="阳光"), "pinyin")
-    assert selectors._common(Q(name__contains="星火"), "name")  # 1 % for names
-    assert not selectors._common(Q(name__contains="星火"), "pinyin")  # 2 % for pinyin
-    assert not selectors._common(Q(name__contains="罕见词"), "name")
-    assert not selectors._common(Q(name__contains="不存在"), "name")
+        word = "阳光" if i % 30 == 0 else "星火" if i in (1, 149) else "普通"
+        make_org(name=f"{word}测试机构{i:03d}")
+    # the newest 100 are i = 50..149: 阳光 in 3 of them (60, 90, 120), 星火 in 1 (149)
+    assert search_query.common(Q(name__contains="阳光"), "name")
+    assert search_query.common(Q(name__contains="星火"), "pinyin")  # 1 %: just common
+    assert not search_query.common(Q(name__contains="罕见词"), "name")
+    assert not search_query.common(Q(name__contains="不存在"), "name")
+    monkeypatch.setattr(search_query, "COMMON_SHARE", {"name": 0.05})
+    assert not search_query.common(Q(name__contains="阳光"), "name")  # 3 % < 5 %
 
 
 def test_the_oversight_link_shows_only_to_those_who_may_open_it(client):
