@@ -29,10 +29,12 @@ _DIGIT = re.compile(r"[0-9０-９〇一二三四五六七八九]")
 
 # The probe counts matches among the newest PROBE_ROWS organizations; a term found in at least
 # COMMON_SHARE[kind] of them is searched by walking. At a million organizations a walk checks
-# a row in 0.3 µs (names, codes) to 0.6 µs (pinyin) and needs 1,000 / share rows for the
-# count's cap; an index lookup costs 2-6 µs per match. The two meet near 1 % (decision 016).
+# a row in about 0.3 µs for names and codes and 0.6 µs for pinyin (its columns come late in
+# the row), and reads 1,000 / share rows to reach the count's cap; an index lookup costs
+# 2-6 µs per match. The two cost the same near 1 % for names and 1.5 % for pinyin
+# (docs/BENCHMARKS.md, B2; decision 016).
 PROBE_ROWS = 5000
-COMMON_SHARE = {"name": 0.01, "pinyin": 0.01, "code": 0.01}
+COMMON_SHARE = {"name": 0.01, "pinyin": 0.015, "code": 0.01}
 
 # Newest first. After an index lookup the same order is written as an expression, which keeps
 # PostgreSQL from walking the primary key anyway: its estimates for substring and prefix

@@ -200,7 +200,8 @@ def test_a_term_is_common_when_one_in_a_hundred_of_the_newest_names_has_it(monke
         make_org(name=f"{word}测试机构{i:03d}")
     # the newest 100 are i = 50..149: 阳光 in 3 of them (60, 90, 120), 星火 in 1 (149)
     assert search_query.common(Q(name__contains="阳光"), "name")
-    assert search_query.common(Q(name__contains="星火"), "pinyin")  # 1 %: just common
+    assert search_query.common(Q(name__contains="星火"), "name")  # 1 %: just common
+    assert not search_query.common(Q(name__contains="星火"), "pinyin")  # pinyin: 1.5 %
     assert not search_query.common(Q(name__contains="罕见词"), "name")
     assert not search_query.common(Q(name__contains="不存在"), "name")
     monkeypatch.setattr(search_query, "COMMON_SHARE", {"name": 0.05})
