@@ -21,7 +21,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from servicepark.common.audit import audit_record
-from servicepark.oversight import hooks
+from servicepark.oversight import hooks, signal_sync
 from servicepark.oversight.models import Alert, OversightRun, RiskScore, Signal
 from servicepark.oversight.rules import RULES
 from servicepark.oversight.rules.base import Context, Hit, Rule, chunked
@@ -47,76 +47,30 @@ def _weights() -> dict[int, int]:
     return {int(k): int(v) for k, v in settings.SERVICEPARK_RISK_WEIGHTS.items()}
 
 
-def score_of(rows: Iterable[tuple[str, str, int]]) -> tuple[int, list[list[Any]]]:
+def score_of(
+    rows: Iterable[tuple[str, str, int]], weights: dict[int, int] | None = None
+) -> tuple[int, list[list[Any]]]:
     """(rule, key, severity) rows → a score capped at 100 and its explainable breakdown."""
-    weights = _weights()
+    weights = _weights() if weights is None else weights
     breakdown: list[list[Any]] = [[rule, key, sev, weights.get(sev, 0)] for rule, key, sev in rows]
     return min(100, sum(int(item[3]) for item in breakdown)), breakdown
 
 
 def _apply(rule: Rule, hits: list[Hit], ctx: Context, counts: dict[str, int]) -> None:
-    """Make the rule's open signals match its hits: new ones, changed ones, cleared ones;
-    alerts for new signals grave enough. The open signals are read as plain rows (no model
-    instances) and only the ones that differ are written."""
-    existing = {
-        (org_id, key): (pk, severity, params, evidence)
-        for pk, org_id, key, severity, params, evidence in ctx.only(
-            Signal.objects.filter(rule=rule.id, cleared_on__isnull=True)
-        )
-        .order_by()
-        .values_list("id", "organization_id", "key", "severity", "params", "evidence")
-        .iterator(chunk_size=5000)
-    }
-    new: list[Signal] = []
-    changed: list[Signal] = []
-    seen: set[tuple[int, str]] = set()
-    for hit in hits:
-        ident = (hit.organization_id, hit.key)
-        if ident in seen:
-            continue
-        seen.add(ident)
-        severity = int(hit.severity or rule.severity)
-        current = existing.pop(ident, None)
-        if current is None:
-            new.append(
-                Signal(
-                    organization_id=hit.organization_id,
-                    rule=rule.id,
-                    key=hit.key,
-                    severity=severity,
-                    params=hit.params,
-                    evidence=hit.evidence,
-                    first_seen_on=ctx.as_of,
-                    last_seen_on=ctx.as_of,
-                )
-            )
-        elif current[1:] != (severity, hit.params, hit.evidence):
-            changed.append(
-                Signal(
-                    id=current[0],
-                    severity=severity,
-                    params=hit.params,
-                    evidence=hit.evidence,
-                    last_seen_on=ctx.as_of,
-                )
-            )
-    created = Signal.objects.bulk_create(new, batch_size=2000)
-    Signal.objects.bulk_update(
-        changed, ["severity", "params", "evidence", "last_seen_on"], batch_size=500
-    )
-    for batch in chunked([row[0] for row in existing.values()]):
-        Signal.objects.filter(pk__in=batch).update(cleared_on=ctx.as_of)
+    """Make the rule's open signals match its hits (`signal_sync`); alerts for the new signals
+    grave enough."""
+    synced = signal_sync.sync(rule.id, list(signal_sync.rows(rule, hits)), ctx)
     threshold = int(settings.SERVICEPARK_ALERT_MIN_SEVERITY)
     alerts = [
-        Alert(organization_id=s.organization_id, signal=s)
-        for s in created
-        if s.severity >= threshold
+        Alert(organization_id=org_id, signal_id=pk)
+        for pk, org_id, severity in synced.new
+        if severity >= threshold
     ]
     Alert.objects.bulk_create(alerts, batch_size=2000)
     for name, n in (
-        ("new", len(created)),
-        ("changed", len(changed)),
-        ("cleared", len(existing)),
+        ("new", len(synced.new)),
+        ("changed", synced.changed),
+        ("cleared", synced.cleared),
         ("alerts", len(alerts)),
     ):
         counts[f"signals_{name}"] = counts.get(f"signals_{name}", 0) + n
@@ -129,8 +83,9 @@ def _store_scores(ctx: Context, by_org: dict[int, list[tuple[str, str, int]]]) -
     previous = OversightRun.objects.filter(
         mode=OversightRun.Mode.FULL, as_of__lt=ctx.as_of
     ).aggregate(d=Max("as_of"))["d"]
+    weights = _weights()
     rows: dict[int, tuple[int, list[list[Any]]]] = {
-        org_id: score_of(items) for org_id, items in by_org.items()
+        org_id: score_of(items, weights) for org_id, items in by_org.items()
     }
     if previous is not None:  # record the drops to zero, so the trend shows them
         earlier = ctx.only(RiskScore.objects.filter(as_of=previous, score__gt=0))

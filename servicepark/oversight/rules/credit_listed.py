@@ -37,13 +37,15 @@ class CreditListed(Rule):
             .order_by()
             .values_list("id", "organization_id", "list", "trigger", "listed_on")
         )
+        serious, high = CreditList.SERIOUS, Severity.HIGH
         for pk, org_id, listed, trigger, listed_on in rows.iterator(chunk_size=5000):
+            day = listed_on.isoformat()
             yield Hit(
                 org_id,
                 f"listing:{pk}",
-                {"list": listed, "trigger": trigger, "listed_on": listed_on.isoformat()},
-                [evidence("listing", pk, f"{listed}/{trigger} {listed_on.isoformat()}")],
-                severity=Severity.HIGH if listed == CreditList.SERIOUS else None,
+                {"list": listed, "trigger": trigger, "listed_on": day},
+                [evidence("listing", pk, f"{listed}/{trigger} {day}")],
+                high if listed == serious else None,
             )
 
     def explain(self, params: dict[str, Any]) -> str:

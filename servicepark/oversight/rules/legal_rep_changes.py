@@ -8,7 +8,8 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
-from django.utils import timezone
+from django.db.models import Count, F, Window
+from django.db.models.functions import TruncDate
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -41,13 +42,18 @@ class LegalRepChanges(Rule):
                     decided_at__date__lte=ctx.as_of,
                 )
             )
+            # Only organizations with enough changes leave the database, each change with
+            # its local date (B6: most organizations changed once, or never).
+            .annotate(
+                day=TruncDate("decided_at"),
+                changes_made=Window(Count("id"), partition_by=F("organization_id")),
+            )
+            .filter(changes_made__gte=FIRES)
             .order_by("organization_id", "decided_at", "id")
-            .values_list("organization_id", "id", "decided_at", "changes__legal_representative")
+            .values_list("organization_id", "id", "day", "changes__legal_representative")
         )
         for org_id, group in groupby(rows.iterator(chunk_size=5000), key=itemgetter(0)):
-            changes = [
-                (pk, timezone.localtime(at).date().isoformat(), name) for _o, pk, at, name in group
-            ]
+            changes = [(pk, day.isoformat(), name) for _o, pk, day, name in group]
             if len(changes) < FIRES:
                 continue
             yield Hit(

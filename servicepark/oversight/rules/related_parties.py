@@ -86,7 +86,13 @@ class RelatedParties(Rule):
             ctx.only(apps).order_by("call_id").values_list("call_id", flat=True).distinct()
         )
         for batch in chunked(calls, CALLS_PER_BATCH):
-            yield from self._calls(ctx, apps.filter(call_id__in=batch))
+            # The calls were chosen by their deadline above: not asking it again lets each
+            # batch find its calls by id instead of reading every call (B6, 250 reads of
+            # the calls table at a million organizations).
+            submitted = Application.objects.filter(
+                state=Application.State.SUBMITTED, call_id__in=batch
+            )
+            yield from self._calls(ctx, submitted)
 
     def _calls(self, ctx: Context, apps: QuerySet[Application]) -> Iterable[Hit]:
         active = Q(started_on__isnull=True) | Q(started_on__lte=ctx.as_of)
