@@ -32,8 +32,9 @@ _DIGIT = re.compile(r"[0-9０-９〇一二三四五六七八九]")
 # a row in about 0.3 µs for names and codes and 0.6 µs for pinyin (its columns come late in
 # the row), and reads 1,000 / share rows to reach the count's cap; an index lookup costs
 # 2-6 µs per match. The two cost the same near 1 % for names and 1.5 % for pinyin
-# (docs/BENCHMARKS.md, B2; decision 016).
-PROBE_ROWS = 5000
+# (docs/BENCHMARKS.md, B2; decision 016). Near those lines either way costs the same, so a
+# small probe is enough: it only has to tell terms apart that are far from them.
+PROBE_ROWS = 2000
 COMMON_SHARE = {"name": 0.01, "pinyin": 0.015, "code": 0.01}
 
 # Newest first. After an index lookup the same order is written as an expression, which keeps
