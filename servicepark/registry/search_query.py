@@ -28,14 +28,13 @@ _LATIN = re.compile(r"^[a-z]+$")
 _DIGIT = re.compile(r"[0-9０-９〇一二三四五六七八九]")
 
 # The probe counts matches among the newest PROBE_ROWS organizations; a term found in at least
-# COMMON_SHARE[kind] of them is searched by walking. At a million organizations a walk checks
-# a row in about 0.3 µs for names and codes and 0.6 µs for pinyin (its columns come late in
-# the row), and reads 1,000 / share rows to reach the count's cap; an index lookup costs
-# 2-6 µs per match. The two cost the same near 1 % for names and 1.5 % for pinyin
-# (docs/BENCHMARKS.md, B2; decision 016). Near those lines either way costs the same, so a
-# small probe is enough: it only has to tell terms apart that are far from them.
+# COMMON_SHARE of them is searched by walking. At a million organizations a walk checks a row
+# in 0.3-0.6 µs and reads 1,000 / share rows to reach the count's cap; an index lookup costs
+# 2-6 µs per match. The two cost the same between 1 % and 2 % (docs/BENCHMARKS.md, B2;
+# decision 016). Near that line either way costs the same, so a small probe is enough: it
+# only has to tell apart terms far from it.
 PROBE_ROWS = 2000
-COMMON_SHARE = {"name": 0.01, "pinyin": 0.015, "code": 0.01}
+COMMON_SHARE = 0.015
 
 # Newest first. After an index lookup the same order is written as an expression, which keeps
 # PostgreSQL from walking the primary key anyway: its estimates for substring and prefix
@@ -48,9 +47,8 @@ NEWEST_FIRST_SORTED = OrderBy(
 
 @dataclass
 class Search:
-    """A search's condition in both forms, and which probe threshold applies."""
+    """A search's condition in both forms."""
 
-    kind: str = ""
     walk: list[Q] = field(default_factory=list)
     indexed: list[Q] = field(default_factory=list)
 
@@ -71,22 +69,21 @@ def _any(conditions: list[Q]) -> Q:
     return Q(*conditions, _connector=Q.OR)
 
 
-def common(condition: Q, kind: str) -> bool:
-    """Whether at least COMMON_SHARE[kind] of the newest PROBE_ROWS organizations match."""
+def common(condition: Q) -> bool:
+    """Whether at least COMMON_SHARE of the newest PROBE_ROWS organizations match."""
     newest = Organization.objects.order_by("-pk").values_list("pk", flat=True).first()
     if newest is None:
         return False
     sample = Organization.objects.filter(pk__gt=newest - PROBE_ROWS).aggregate(
         rows=Count("pk"), hits=Count("pk", filter=condition)
     )
-    return bool(sample["rows"]) and sample["hits"] >= sample["rows"] * COMMON_SHARE[kind]
+    return bool(sample["rows"]) and sample["hits"] >= sample["rows"] * COMMON_SHARE
 
 
 def _latin(search: Search, lower: str) -> None:
     # Short Latin input is most likely initials; as a substring of full pinyin it matches
     # tens of thousands of names by accident (e.g. "sal" in "...sa-li..."), so full pinyin
     # is searched anywhere only from four letters on, and from the start before.
-    search.kind = "pinyin"
     if len(lower) >= 4:
         search.add("name_pinyin", lower)
         search.add("name_initials", lower)
@@ -99,7 +96,6 @@ def _latin(search: Search, lower: str) -> None:
 
 
 def _cjk(search: Search, q: str) -> None:
-    search.kind = "name"
     search.walk.append(Q(_found("name", q)))
     grams = query_ngrams(q)
     if connection.vendor == "postgresql" and grams:
@@ -124,7 +120,6 @@ def search_condition(q: str) -> tuple[Q | None, bool]:
         upper = q.upper().replace(" ", "")
         lower = q.lower().replace(" ", "")
         if _USCC_PREFIX.match(upper) and any(c.isdigit() for c in upper):
-            search.kind = "code"
             search.add("uscc", upper, at_start=True)
             search.add("filing_number", q, at_start=True)
         if _LATIN.match(lower):
@@ -136,7 +131,7 @@ def search_condition(q: str) -> tuple[Q | None, bool]:
     if not search.walk:
         return exact, False
     walk = _any(search.walk)
-    if connection.vendor != "postgresql" or common(walk, search.kind):
+    if connection.vendor != "postgresql" or common(walk):
         return walk if exact is None else walk | exact, False
     indexed = _any(search.indexed)
     return indexed if exact is None else indexed | exact, True
