@@ -159,8 +159,10 @@ def b2_section(large: dict[str, Any], small: dict[str, Any] | None) -> list[str]
         "## B2 — directory search",
         "",
         "Server time of `GET /organizations/?q=…` as an anonymous visitor, through "
-        "`django.test.Client` (URL routing, middleware, the view, the selector's two queries — "
-        f"a count capped at {cap + 1:,} and one page of 20 — and the template), with DEBUG off. "
+        "`django.test.Client` (URL routing, middleware, the view, the selector's queries — the "
+        "probe of the newest organizations that picks index or walk (decision 016), the ids of "
+        f"up to {cap + 1:,} matches, which give the capped count and the page, and the page's "
+        "20 rows — and the template), with DEBUG off. "
         "The *selector* columns time `organization_list()` + `paginate()` + `list()` alone, "
         "i.e. the database part. Queries are drawn from the imported data with a fixed seed; "
         "each kind is warmed up with other queries of the same kind, then every measured query "
