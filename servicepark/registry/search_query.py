@@ -16,7 +16,16 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorExact
 from django.db import connection
-from django.db.models import BigIntegerField, Count, ExpressionWrapper, F, OrderBy, Q, Value
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    ExpressionWrapper,
+    F,
+    OrderBy,
+    Q,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Left, StrIndex
 from django.db.models.lookups import Exact, GreaterThan, Lookup
 
@@ -70,11 +79,10 @@ def _any(conditions: list[Q]) -> Q:
 
 
 def common(condition: Q) -> bool:
-    """Whether at least COMMON_SHARE of the newest PROBE_ROWS organizations match."""
-    newest = Organization.objects.order_by("-pk").values_list("pk", flat=True).first()
-    if newest is None:
-        return False
-    sample = Organization.objects.filter(pk__gt=newest - PROBE_ROWS).aggregate(
+    """Whether at least COMMON_SHARE of the newest PROBE_ROWS organizations match (one query:
+    a range of the primary key below its largest value)."""
+    newest = Organization.objects.order_by("-pk").values("pk")[:1]
+    sample = Organization.objects.filter(pk__gt=Subquery(newest) - PROBE_ROWS).aggregate(
         rows=Count("pk"), hits=Count("pk", filter=condition)
     )
     return bool(sample["rows"]) and sample["hits"] >= sample["rows"] * COMMON_SHARE

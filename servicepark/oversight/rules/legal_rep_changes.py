@@ -54,8 +54,6 @@ class LegalRepChanges(Rule):
         )
         for org_id, group in groupby(rows.iterator(chunk_size=5000), key=itemgetter(0)):
             changes = [(pk, day.isoformat(), name) for _o, pk, day, name in group]
-            if len(changes) < FIRES:
-                continue
             yield Hit(
                 org_id,
                 "legal_rep",

@@ -30,10 +30,12 @@ FIELDS = (
 Row = tuple[int, str, int, int, str, str, str, str]  # in the order of FIELDS
 
 
+def _submitted() -> QuerySet[Application]:
+    return Application.objects.filter(state=Application.State.SUBMITTED)
+
+
 def _applications(as_of: dt.date) -> QuerySet[Application]:
-    return Application.objects.filter(
-        state=Application.State.SUBMITTED, call__closes_at__date__gte=as_of - WINDOW
-    )
+    return _submitted().filter(call__closes_at__date__gte=as_of - WINDOW)
 
 
 def _squash(text: str) -> str:
@@ -89,10 +91,7 @@ class RelatedParties(Rule):
             # The calls were chosen by their deadline above: not asking it again lets each
             # batch find its calls by id instead of reading every call (B6, 250 reads of
             # the calls table at a million organizations).
-            submitted = Application.objects.filter(
-                state=Application.State.SUBMITTED, call_id__in=batch
-            )
-            yield from self._calls(ctx, submitted)
+            yield from self._calls(ctx, _submitted().filter(call_id__in=batch))
 
     def _calls(self, ctx: Context, apps: QuerySet[Application]) -> Iterable[Hit]:
         active = Q(started_on__isnull=True) | Q(started_on__lte=ctx.as_of)
