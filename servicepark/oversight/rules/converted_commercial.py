@@ -17,7 +17,7 @@ from servicepark.oversight.rules.base import Context, Hit, Rule, evidence, regis
 from servicepark.oversight.rules.young_org_large_contract import signed_on
 from servicepark.procurement.models import Contract
 
-YEARS = 2  # contracts signed within this long after the conversion
+YEARS = 2  # contracts signed within this long after the conversion, and this recently
 
 
 def _day(iso: str) -> str:
@@ -33,15 +33,18 @@ class ConvertedCommercial(Rule):
     watches = {"procurement.Contract": "provider_id", "registry.Organization": "id"}
 
     def evaluate(self, ctx: Context) -> Iterable[Hit]:
+        # As young_org_large_contract: a signature older than YEARS is no longer a warning.
+        start = add_months(ctx.as_of, -12 * YEARS)
         rows = (
             ctx.only(
                 Contract.objects.exclude(state=Contract.State.DRAFT).filter(
-                    provider__converted_on__isnull=False
+                    provider__converted_on__isnull=False,
+                    provider__converted_on__gt=add_months(start, -12 * YEARS),
                 ),
                 "provider_id",
             )
             .annotate(signed=signed_on())
-            .filter(signed__gte=F("provider__converted_on"), signed__lte=ctx.as_of)
+            .filter(signed__gte=F("provider__converted_on"), signed__gt=start, signed__lte=ctx.as_of)
             .order_by()
             .values_list("id", "provider_id", "number", "signed", "provider__converted_on")
         )

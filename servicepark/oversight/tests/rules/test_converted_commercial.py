@@ -42,6 +42,14 @@ def test_near_misses_do_not_fire():
     assert evaluate(RULE) == []
 
 
+def test_an_old_contract_is_no_longer_a_warning():
+    # Signed soon after the conversion, but more than two years before the run's date.
+    org = converted(dt.date(2021, 6, 1))
+    old = contract(org, starts_on=dt.date(2022, 6, 1))
+    assert evaluate(RULE, as_of=dt.date(2024, 5, 31))[0].key == f"contract:{old.pk}"
+    assert evaluate(RULE, as_of=dt.date(2024, 6, 1)) == []
+
+
 def test_incremental_run_looks_only_at_its_organizations():
     org, other = converted(dt.date(2025, 4, 1)), make_org()
     contract(org, starts_on=dt.date(2026, 3, 1))
