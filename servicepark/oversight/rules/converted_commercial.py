@@ -44,7 +44,9 @@ class ConvertedCommercial(Rule):
                 "provider_id",
             )
             .annotate(signed=signed_on())
-            .filter(signed__gte=F("provider__converted_on"), signed__gt=start, signed__lte=ctx.as_of)
+            .filter(
+                signed__gte=F("provider__converted_on"), signed__gt=start, signed__lte=ctx.as_of
+            )
             .order_by()
             .values_list("id", "provider_id", "number", "signed", "provider__converted_on")
         )
