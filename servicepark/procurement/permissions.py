@@ -90,6 +90,28 @@ def can_act_as_provider(user: Any, contract: Any) -> Decision:
     return False, _("Only the provider (or its association) may do this for the contract.")
 
 
+@rule("association.finance")
+def can_see_association_finance(user: Any, association: Any) -> Decision:
+    """An association's accounts: its staff (and officials over it), and the admins of its
+    member organizations, who see their own payments and requests only."""
+    from servicepark.procurement.selectors_contracts import association_members_of
+    from servicepark.registry.permissions import can_manage_association_members
+
+    if can_manage_association_members(user, association)[0]:
+        return True, ""
+    if association_members_of(user=user, association_id=association.pk):
+        return True, ""
+    return False, _("Only the association's staff and members see its accounts.")
+
+
+@rule("decision.view")
+def can_view_decision(user: Any, decision: Any) -> Decision:
+    """A decision before it is public: the purchaser's staff and its leading group."""
+    if can_manage_call(user, decision.call)[0] or can_vote_on_decision(user, decision)[0]:
+        return True, ""
+    return False, _("Only the purchaser's staff and its leading group see this.")
+
+
 @rule("voucher.reveal")
 def can_reveal_voucher_holder(user: Any, voucher: Any) -> Decision:
     """A voucher holder's phone and ID number: the purchaser's staff who issued it and the

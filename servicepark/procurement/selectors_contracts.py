@@ -16,6 +16,7 @@ from servicepark.procurement.models import (
     Payment,
     SupportRequest,
 )
+from servicepark.registry.models import Organization
 
 PUBLIC_STATES = (
     Contract.State.SIGNED,
@@ -87,6 +88,26 @@ def association_money(association_id: int) -> dict[str, Any]:
         .select_related("member")
         .order_by("-id"),
     }
+
+
+def association_members_of(*, user: Any, association_id: int) -> list[Organization]:
+    """The user's own organizations (as admin) that belong to the association: under its
+    umbrella, or linked to it and not yet left."""
+    own = user_organization_ids(user, [Role.ORG_ADMIN])
+    if not own:
+        return []
+    return list(
+        Organization.objects.filter(pk__in=own)
+        .filter(
+            Q(umbrella_id=association_id)
+            | Q(
+                association_links__association_id=association_id,
+                association_links__ended_on__isnull=True,
+            )
+        )
+        .distinct()
+        .order_by("name")
+    )
 
 
 def evaluation_for(*, user: Any, pk: int) -> Evaluation:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from servicepark.accounts.scoping_paths import ScopePaths
 from servicepark.common.models import BaseModel
@@ -114,6 +115,15 @@ class Assessment(BaseModel):
         division="residency__park__division__code", organization="residency__organization_id"
     )
     DIMENSIONS = ("governance", "finance", "people", "programmes", "fundraising", "communications")
+    # The stored scores are keyed by the codes above; people read these labels.
+    DIMENSION_LABELS = {
+        "governance": pgettext_lazy("capacity dimension", "Governance"),
+        "finance": pgettext_lazy("capacity dimension", "Finance"),
+        "people": pgettext_lazy("capacity dimension", "People"),
+        "programmes": pgettext_lazy("capacity dimension", "Programmes"),
+        "fundraising": pgettext_lazy("capacity dimension", "Fundraising"),
+        "communications": pgettext_lazy("capacity dimension", "Communications"),
+    }
 
     residency = models.ForeignKey(Residency, on_delete=models.CASCADE, related_name="assessments")
     assessed_on = models.DateField(_("assessed on"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -193,3 +194,56 @@ def test_an_expert_of_the_area_finds_an_application_and_scores_it(client, park):
     client.force_login(make_user("expert", division="370103"))
     assert f"/residencies/{residency.pk}/" not in client.get(f"/parks/{park.pk}/").content.decode()
     assert client.get(f"/residencies/{residency.pk}/").status_code == 403
+
+
+def test_visitors_see_sessions_with_a_login_link_and_english_punctuation(client, park):
+    from servicepark.incubator.models import TrainingSession
+
+    now = timezone.now()
+    session = TrainingSession.objects.create(
+        park=park,
+        title="政策解读",
+        topic="finance",
+        starts_at=now + dt.timedelta(days=2),
+        ends_at=now + dt.timedelta(days=2, hours=2),
+        capacity=30,
+        checkin_code="POLICY",
+    )
+    Space.objects.filter(name="大厅").update(area_m2=200)
+    page = client.get(f"/parks/{park.pk}/").content.decode()
+    url = f"/sessions/{session.pk}/"
+    assert "政策解读" in page and f'href="{url}"' not in page  # it would send them to log in
+    assert f'href="/accounts/login/?next={url}">Log in to register</a>' in page
+    assert "大厅 (150 people, 200 m²)" in page and "（" not in page
+    client.cookies["django_language"] = "zh-hans"
+    page = client.get(f"/parks/{park.pk}/").content.decode()
+    assert "大厅（150 人，200 m²）" in page and "登录后报名" in page
+    client.force_login(make_user("org_admin", organization=make_org(name="学员机构")))
+    page = client.get(f"/parks/{park.pk}/").content.decode()
+    assert f'href="{url}">政策解读</a>' in page and "登录后报名" not in page
+
+
+def test_capacity_assessments_show_translated_dimensions_in_their_order(client, park):
+    from servicepark.incubator.models import Assessment
+    from servicepark.incubator.services.capacity import assessment_record
+
+    staff = make_user("center_staff", division="510107")
+    residency = Residency.objects.create(
+        park=park,
+        organization=make_org(name="入驻机构", division_code="510107019"),
+        state="incubating",
+        proposal="项目",
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate() + dt.timedelta(days=300),
+    )
+    scores = dict(zip(Assessment.DIMENSIONS, [1, 2, 3, 4, 5, 6], strict=True))
+    assessment_record(actor=staff, residency=residency, scores=scores)
+    client.force_login(staff)
+    page = client.get(f"/residencies/{residency.pk}/").content.decode()
+    assert "<th>Governance</th><th>Finance</th><th>People</th>" in page
+    assert '<label>Communications <input name="communications"' in page
+    cells = re.findall(r'<meter class="bar" min="0" max="10" value="(\d+)">', page)
+    assert cells == ["1", "2", "3", "4", "5", "6"]
+    client.cookies["django_language"] = "zh-hans"
+    page = client.get(f"/residencies/{residency.pk}/").content.decode()
+    assert "<th>治理</th><th>财务</th><th>人力资源</th>" in page and "governance<" not in page

@@ -60,6 +60,9 @@ def park_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "rooms": Space.objects.filter(park=park, kind__in=Space.BOOKABLE),
         "bookings": sel.upcoming_bookings(park),
         "sessions": sel.sessions(park),
+        # A session's page (registration, check-in) is for signed-in users; visitors are
+        # offered to log in first instead of a link that would send them to the login page.
+        "sessions_open": user.is_authenticated,
         "rounds": sel.open_rounds(park),
         "my_orgs": _my_orgs(request) if user.is_authenticated else [],
         "residents": sel.residents(park, with_checklist=staff),

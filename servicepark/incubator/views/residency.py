@@ -65,8 +65,12 @@ def residency_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "panel": panel,
             "items": checklist(residency),
             "overstay": overstaying(residency),
-            "assessments": Assessment.objects.filter(residency=residency),
-            "dimensions": Assessment.DIMENSIONS,
+            # Scores in the order of the dimensions (a jsonb object does not keep its order).
+            "assessments": [
+                (a, [a.scores.get(d) for d in Assessment.DIMENSIONS])
+                for a in Assessment.objects.filter(residency=residency)
+            ],
+            "dimensions": [(d, Assessment.DIMENSION_LABELS[d]) for d in Assessment.DIMENSIONS],
             "free_desks": Space.objects.filter(
                 park=residency.park, kind__in=Space.ALLOCATED
             ).exclude(residencies__state__in=["admitted", "incubating", "extended"]),

@@ -64,6 +64,12 @@ class Rule:
     def explain(self, params: dict[str, Any]) -> str:
         raise NotImplementedError
 
+    def evidence_text(self, item: dict[str, Any]) -> str:
+        """A piece of evidence's text as the reader sees it. The stored text may hold codes
+        (choice values, as the signal sync compares them); a rule whose text does turns
+        them into labels here, in the reader's language."""
+        return str(item.get("text", ""))
+
     def organizations_touched(self, instance: Model) -> set[int]:
         """The organizations whose signals a saved `instance` may change."""
         path = self.watches.get(instance._meta.label)

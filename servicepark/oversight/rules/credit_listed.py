@@ -48,6 +48,18 @@ class CreditListed(Rule):
                 high if listed == serious else None,
             )
 
+    def evidence_text(self, item: dict[str, Any]) -> str:
+        # Stored as "<list>/<trigger> <listed on>" (see evaluate).
+        codes, _sep, day = str(item.get("text", "")).partition(" ")
+        listed, _sep, code = codes.partition("/")
+        if listed not in CreditList.values:
+            return super().evidence_text(item)
+        return _("%(list)s (%(reason)s), %(date)s") % {
+            "list": CreditList(listed).label,
+            "reason": TRIGGERS[code].title if code in TRIGGERS else code,
+            "date": day,
+        }
+
     def explain(self, params: dict[str, Any]) -> str:
         code = params["trigger"]
         reason = TRIGGERS[code].title if code in TRIGGERS else code

@@ -58,6 +58,18 @@ class LowEvaluation(Rule):
                 ],
             )
 
+    def evidence_text(self, item: dict[str, Any]) -> str:
+        # The evaluation is stored as "<contract number>: fail <date>" (see evaluate).
+        number, sep, rest = str(item.get("text", "")).partition(": ")
+        grade, _sep, day = rest.partition(" ")
+        if item.get("kind") != "evaluation" or not sep or grade not in Evaluation.Grade.values:
+            return super().evidence_text(item)
+        return _("%(number)s: %(grade)s, %(date)s") % {
+            "number": number,
+            "grade": Evaluation.Grade(grade).label,
+            "date": day,
+        }
+
     def explain(self, params: dict[str, Any]) -> str:
         day = date_format(dt.date.fromisoformat(params["date"]), "DATE_FORMAT")
         return _(

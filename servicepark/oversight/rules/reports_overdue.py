@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from servicepark.oversight.models import Severity
@@ -58,6 +59,18 @@ class ReportsOverdue(Rule):
                     for _c, _o, _n, pk, kind, due in reports
                 ],
             )
+
+    def evidence_text(self, item: dict[str, Any]) -> str:
+        # Stored as "<contract number> <report kind> <due on>" (see evaluate).
+        parts = str(item.get("text", "")).rsplit(" ", 2)
+        if len(parts) != 3 or parts[1] not in Report.Kind.values:
+            return super().evidence_text(item)
+        number, kind, due = parts
+        return _("%(number)s, %(kind)s, due on %(due)s") % {
+            "number": number,
+            "kind": Report.Kind(kind).label,
+            "due": due,
+        }
 
     def explain(self, params: dict[str, Any]) -> str:
         values = {**params, "due": date_format(dt.date.fromisoformat(params["due"]), "DATE_FORMAT")}

@@ -134,3 +134,21 @@ def test_annual_report_form_files_and_explains_bad_input(org, admin):
         {"year": "2025", "revenue_grants": "30000", "activities": "助老服务"},
     )
     assert ok.status_code == 302 and org.annual_reports.get().year == 2025
+
+
+def test_the_alert_reads_rule_titles_and_labels_not_codes(listed, org, official):
+    alert = Alert.objects.get(organization=org, signal__rule="credit_listed")
+    c = client_for(official)
+    page = c.get(f"/oversight/alerts/{alert.pk}/").content.decode()
+    assert "On a credit list: +" in page and "Annual report overdue: +" in page
+    assert "credit_listed" not in page and f"listing:{listed.pk}" not in page
+    assert (
+        "credit listing: abnormal activity list (annual report not filed on time), 2026-06-01"
+        in page
+    )
+    assert "abnormal/annual_report_late" not in page
+    c.cookies["django_language"] = "zh-hans"
+    page = c.get(f"/oversight/alerts/{alert.pk}/").content.decode()
+    assert "已列入信用名录：+" in page and "年度报告逾期未报：+" in page
+    assert "活动异常名录（未按时报送年度报告），2026-06-01" in page
+    assert "credit_listed" not in page and "annual_report_late" not in page

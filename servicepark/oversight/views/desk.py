@@ -14,7 +14,7 @@ from servicepark.common.feedback import attempt
 from servicepark.common.pagination import paginate
 from servicepark.common.permissions import has_permission
 from servicepark.oversight.models import Alert, OversightRun
-from servicepark.oversight.presenters import explain_signal
+from servicepark.oversight.presenters import explain_signal, score_lines
 from servicepark.oversight.selectors import (
     alert_counts,
     alerts_for,
@@ -66,6 +66,7 @@ def _alert(request: HttpRequest, pk: int) -> Alert:
 def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
     alert = _alert(request, pk)
     org = alert.organization
+    score = latest_score(org)
     return render(
         request,
         "oversight/alert.html",
@@ -73,7 +74,8 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "alert": alert,
             "org": org,
             "explained": explain_signal(alert.signal, full=True),
-            "score": latest_score(org),
+            "score": score,
+            "score_lines": score_lines(score),
             "trend": score_trend(org),
             "actions": ALERT.available(alert),
             "can_manage": has_permission("oversight.manage", request.user, org)[0],

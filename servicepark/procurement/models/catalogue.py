@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from servicepark.accounts.scoping_paths import ScopePaths
 from servicepark.common.models import BaseModel
 from servicepark.common.money import MoneyField
-from servicepark.registry.models.choices import mask_to_fields
+from servicepark.registry.models.choices import Field, mask_to_fields
 
 
 class Catalogue(BaseModel):
@@ -89,3 +89,7 @@ class CatalogueEntry(BaseModel):
     @property
     def field_codes(self) -> list[str]:
         return mask_to_fields(self.fields)
+
+    @property
+    def field_labels(self) -> list[str]:
+        return [str(Field(c).label) for c in self.field_codes]

@@ -228,3 +228,26 @@ def test_purchaser_adds_entries_on_the_page(client, setup):
         },
     )
     assert CatalogueEntry.objects.get(code="C0101").budget == Decimal("80000.00")
+
+
+def test_item_badges_show_field_labels_in_the_readers_language(client, setup):
+    buyer, _, catalogue = setup
+    _, sub, _ = add_tree(buyer, catalogue)
+    catalogue_entry_add(
+        actor=buyer,
+        catalogue=catalogue,
+        code="A0102",
+        name="法律援助",
+        parent=sub,
+        fields=["legal"],
+        budget="1.00",
+    )
+    catalogue_publish(actor=buyer, catalogue=catalogue)
+    page = client.get(f"/catalogues/{catalogue.pk}/").content.decode()  # Chinese by default
+    assert '<span class="badge">养老服务</span><span class="badge">社区服务</span>' in page
+    assert '<span class="badge">elderly</span>' not in page
+    assert "助残、儿童、青少年" in page  # fields with no budget, listed the Chinese way
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/catalogues/{catalogue.pk}/").content.decode()
+    assert '<span class="badge">legal aid</span>' in page and ">legal<" not in page
+    assert "disability, children, youth" in page and "、" not in page

@@ -136,5 +136,36 @@ def test_the_survey_needs_no_account_and_the_evaluator_grades(client, awarded): 
     client.post(f"/evaluations/{evaluation.pk}/", scores | {"comment": "扎实"})
     evaluation.refresh_from_db()
     assert (evaluation.total, evaluation.grade) == (93, "excellent")
+    assert (
+        '<p id="grade">excellent (93.00)</p>'
+        in client.get(f"/evaluations/{evaluation.pk}/").content.decode()
+    )
+    client.cookies["django_language"] = "zh-hans"
+    page = client.get(f"/contracts/{contract.pk}/").content.decode()
+    assert '<strong id="grade">优秀（93.00）</strong>' in page
+    client.cookies["django_language"] = "en"
     client.force_login(make_user("org_member", organization=make_org(name="旁人")))
     assert client.get(f"/evaluations/{evaluation.pk}/").status_code == 404
+
+
+def test_the_associations_books_are_linked_only_for_those_who_may_read_them(client, awarded):  # noqa: F811
+    from servicepark.procurement.tests.money_fixtures import sign_and_start
+
+    call, buyer, apps, decision = awarded
+    association = make_org(
+        name="区社会工作协会", org_type="social_group", registration_kind="registered"
+    )
+    Application.objects.filter(pk=apps[2].pk).update(applicant=association)
+    staff = make_user("association_staff", organization=association)
+    association_member_add(actor=staff, association=association, member=apps[2].organization)
+    contract = sign_and_start(buyer, decision.awards.get(application=apps[2]), staff)
+    books = f"/associations/{association.pk}/finance/"
+    auditor = make_user("auditor", division="510000")
+    client.force_login(auditor)
+    page = client.get(f"/contracts/{contract.pk}/").content.decode()
+    assert 'id="payments"' in page and books not in page  # the auditor would get 403
+    assert client.get(books).status_code == 403
+    for reader in (staff, make_user("org_admin", organization=apps[2].organization)):
+        client.force_login(reader)
+        assert books in client.get(f"/contracts/{contract.pk}/").content.decode()
+        assert client.get(books).status_code == 200

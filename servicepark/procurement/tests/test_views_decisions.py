@@ -201,3 +201,71 @@ def test_a_purchaser_opens_a_call_through_the_form(client, call):
     assert created.state == "published"
     client.force_login(make_user("org_admin", organization=make_org(name="无关机构")))
     assert client.get("/calls/new/").status_code == 403
+
+
+def test_the_decisions_on_the_run_page_link_only_for_those_who_may_open_them(client, scored):  # noqa: F811
+    call, buyer, apps, group, _experts = scored
+    decision = decision_propose(actor=buyer, call=call)
+    link = f'href="/decisions/{decision.pk}/"'
+    center = make_user("center_staff", division="510100")
+    client.force_login(center)
+    page = client.get(f"/calls/{call.pk}/manage/").content.decode()
+    assert "Round 1" in page and link not in page  # shown, not linked: they would get 403
+    assert client.get(f"/decisions/{decision.pk}/").status_code == 403
+    client.force_login(buyer)
+    assert link in client.get(f"/calls/{call.pk}/manage/").content.decode()
+    assert client.get(f"/decisions/{decision.pk}/").status_code == 200
+
+
+def test_the_attachment_form_labels_have_no_ascii_colon(client, call, spina):
+    org, admin = spina
+    client.force_login(admin)
+    client.post(f"/calls/{call.pk}/apply/", {"organization": org.pk})
+    app = Application.objects.get()
+    client.cookies["django_language"] = "zh-hans"
+    page = client.get(f"/applications/{app.pk}/").content.decode()
+    assert '<label for="id_file">文件（PDF、图片或 Office 文档，不超过 20 MB）</label>' in page
+    assert '<label for="id_label">材料名称</label>' in page
+    assert "）:" not in page
+
+
+def test_the_review_page_punctuates_by_language_and_capitalises_the_grade(client, call):
+    from django.utils import timezone
+
+    from servicepark.oversight.tests.rules.builders import contract
+    from servicepark.procurement.models import Evaluation
+    from servicepark.procurement.services.jury import jury_assign
+    from servicepark.procurement.tests.helpers import close
+    from servicepark.procurement.tests.test_jury import expert, submitted
+
+    app = submitted(call, "评分组织")
+    done = contract(app.organization)
+    Evaluation.objects.create(
+        contract=done,
+        evaluator=make_org(name="评估所"),
+        grade="good",
+        total=83,
+        submitted_at=timezone.now(),
+    )
+    experts = [expert(f"p{i}") for i in range(3)]
+    close(call)
+    jury_assign(actor=make_user("purchaser", division="510100"), call=call)
+    sheet = app.assignments.get(expert=experts[0])
+    client.force_login(experts[0].user)
+    page = client.get(f"/reviews/{sheet.pk}/").content.decode()
+    assert f"{done.title} ({done.number}): Good, 83.00 — 评估所" in page
+    assert "（" not in page and "：" not in page
+    client.cookies["django_language"] = "zh-hans"
+    page = client.get(f"/reviews/{sheet.pk}/").content.decode()
+    assert f"{done.title}（{done.number}）：良好，83.00 — 评估所" in page
+
+
+def test_applications_read_as_the_list_or_the_period_by_their_place(client, call, spina):
+    org, admin = spina
+    client.force_login(admin)
+    client.post(f"/calls/{call.pk}/apply/", {"organization": org.pk})
+    client.cookies["django_language"] = "zh-hans"
+    listing = client.get("/applications/").content.decode()
+    assert "<h1>申报书</h1>" in listing and ">申报书</a>" in listing  # the heading and the nav
+    assert "申报期" not in listing
+    assert "<dt>申报期</dt>" in client.get(f"/calls/{call.pk}/").content.decode()

@@ -10,12 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from servicepark.accounts.roles import Role
-from servicepark.accounts.scoping import user_organization_ids
 from servicepark.common.feedback import attempt
-from servicepark.common.permissions import has_permission
+from servicepark.common.permissions import has_permission, require_permission
 from servicepark.procurement.models import SupportRequest
-from servicepark.procurement.selectors_contracts import association_money
+from servicepark.procurement.selectors_contracts import association_members_of, association_money
 from servicepark.procurement.services.support import (
     association_finance_set,
     support_request_decide,
@@ -26,17 +24,9 @@ from servicepark.registry.models import Organization
 
 def _association(request: HttpRequest, pk: int) -> tuple[Organization, bool, list[Organization]]:
     association = get_object_or_404(Organization, pk=pk)
+    require_permission("association.finance", request.user, association)
     staff = has_permission("association.members", request.user, association)[0]
-    own = user_organization_ids(request.user, [Role.ORG_ADMIN])
-    members = list(Organization.objects.filter(pk__in=own).filter(umbrella=association)) + list(
-        Organization.objects.filter(
-            pk__in=own,
-            association_links__association=association,
-            association_links__ended_on__isnull=True,
-        )
-    )
-    if not staff and not members:
-        raise PermissionDenied(_("Only the association's staff and members see its accounts."))
+    members = association_members_of(user=request.user, association_id=association.pk)
     return association, staff, members
 
 

@@ -128,6 +128,10 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
             in user_organization_ids(user, [Role.ORG_ADMIN, Role.ORG_MEMBER]),
             "pay_key": uuid.uuid4().hex,
             "report_form": ReportForm(),
+            # An association paid on the provider's behalf: a link to its accounts for those
+            # who may read them.
+            "association_books": contract.payee_id != contract.provider_id
+            and has_permission("association.finance", user, contract.payee)[0],
             "variance_flagged": variance_flagged,
         }
     return render(request, "procurement/contract.html", context)

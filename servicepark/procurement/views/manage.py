@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from servicepark.common.feedback import attempt, flash_error
-from servicepark.common.permissions import has_permission
+from servicepark.common.permissions import has_permission, require_permission
 from servicepark.procurement.forms_applications import LimitsForm, ScreeningForm
 from servicepark.procurement.models import Decision, Objection
 from servicepark.procurement.selectors import application_get_for
@@ -32,6 +32,12 @@ from servicepark.procurement.services.screening import (
 @login_required
 def call_manage(request: HttpRequest, pk: int) -> HttpResponse:
     call = call_for_staff(user=request.user, pk=pk)
+    can_manage = has_permission("call.manage", request.user, call)[0]
+    # Center staff run the screening here but may not open the decisions: those show as text.
+    decisions = [
+        (d, can_manage or has_permission("decision.view", request.user, d)[0])
+        for d in decisions_of(call)
+    ]
     return render(
         request,
         "procurement/manage.html",
@@ -39,8 +45,8 @@ def call_manage(request: HttpRequest, pk: int) -> HttpResponse:
             "call": call,
             "phase": call.phase(),
             "rows": call_board(call),
-            "decisions": decisions_of(call),
-            "can_manage": has_permission("call.manage", request.user, call)[0],
+            "decisions": decisions,
+            "can_manage": can_manage,
             "limits_form": LimitsForm(),
             "screening_form": ScreeningForm(),
             "leading_group": call.purchaser.leading_group.all(),
@@ -115,11 +121,9 @@ def propose(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _decision_for(request: HttpRequest, pk: int) -> Decision:
     decision = Decision.objects.select_related("call__purchaser").filter(pk=pk).first()
-    if decision is None or not (
-        has_permission("call.manage", request.user, decision.call)[0]
-        or has_permission("decision.vote", request.user, decision)[0]
-    ):
+    if decision is None:
         raise PermissionDenied(_("Only the purchaser's staff and its leading group see this."))
+    require_permission("decision.view", request.user, decision)
     return decision
 
 

@@ -51,3 +51,18 @@ def test_incremental_run_looks_only_at_its_organizations():
     evaluation(contract(org), Evaluation.Grade.FAIL, AS_OF - DAY)
     assert evaluate(RULE, other) == []
     assert len(evaluate(RULE, org)) == 1
+
+
+def test_the_evidence_reads_the_grade_label():
+    from django.utils import translation
+
+    from servicepark.oversight.rules import RULES
+
+    deal = contract(make_org())
+    evaluation(deal, Evaluation.Grade.FAIL, dt.date(2026, 3, 2))
+    [hit] = evaluate(RULE)
+    graded, linked = hit.evidence
+    assert graded["text"] == f"{deal.number}: fail 2026-03-02"  # stored as before
+    with translation.override("zh-hans"):
+        assert RULES[RULE].evidence_text(graded) == f"{deal.number}：不合格，2026-03-02"
+        assert RULES[RULE].evidence_text(linked) == deal.number

@@ -57,3 +57,22 @@ def test_incremental_run_looks_only_at_its_organizations():
     report(contract(org), AS_OF - DAY)
     assert evaluate(RULE, other) == []
     assert len(evaluate(RULE, org)) == 1
+
+
+def test_the_evidence_is_stored_with_codes_and_read_with_labels():
+    from django.utils import translation
+
+    from servicepark.oversight.rules import RULES
+
+    deal = contract(make_org())
+    report(deal, dt.date(2026, 6, 15), kind="financial")
+    [hit] = evaluate(RULE)
+    [item] = hit.evidence
+    assert item["text"] == f"{deal.number} financial 2026-06-15"  # as the signal sync compares
+    with translation.override("zh-hans"):
+        assert RULES[RULE].evidence_text(item) == f"{deal.number}，财务报告，2026-06-15 到期"
+    with translation.override("en"):
+        assert (
+            RULES[RULE].evidence_text(item) == f"{deal.number}, financial report, due on 2026-06-15"
+        )
+    assert RULES[RULE].evidence_text({"kind": "report", "text": "odd"}) == "odd"
