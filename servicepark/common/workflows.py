@@ -17,6 +17,9 @@ from servicepark.common.permissions import require_permission
 
 Guard = Callable[[Any], str | None]
 
+# Every workflow by name, as the audit trail records its transitions (`<name>.<action>`).
+WORKFLOWS: dict[str, Workflow] = {}
+
 
 @dataclass(frozen=True)
 class Transition:
@@ -41,6 +44,9 @@ class Workflow:
     field: str
     states: dict[str, str | Promise]
     transitions: tuple[Transition, ...] = dataclass_field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        WORKFLOWS[self.name] = self
 
     def get(self, action: str) -> Transition:
         for t in self.transitions:

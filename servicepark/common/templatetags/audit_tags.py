@@ -1,38 +1,31 @@
-"""Readable names for audit actions (the stored action code stays the record)."""
+"""The audit trail in the reader's language (servicepark.common.audit_display)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
-from django.utils.translation import gettext_lazy as _
+
+from servicepark.common import audit_display
 
 register = template.Library()
-
-ACTION_LABELS = {
-    "organization.create": _("registered in the system"),
-    "organization.update": _("particulars changed"),
-    "organization.import": _("imported in bulk"),
-    "organization.register": _("registered"),
-    "organization.file": _("filed on record"),
-    "organization.suspend": _("suspended"),
-    "organization.reinstate": _("reinstated"),
-    "organization.deregister": _("deregistered"),
-    "organization.revoke": _("registration revoked"),
-    "change_request.create": _("change requested"),
-    "change_request.approved": _("change approved"),
-    "change_request.rejected": _("change rejected"),
-    "membership.create": _("person added"),
-    "membership.end": _("role ended"),
-    "user.create": _("account created"),
-    "grant.add": _("role granted"),
-    "api_token.issue": _("API token issued"),
-    "import.start": _("import started"),
-    "import.finish": _("import finished"),
-    "personal.reveal": _("personal data shown"),
-    "personal.rekey": _("personal data re-encrypted"),
-    "retention.purge": _("erased after the retention period"),
-}
 
 
 @register.filter
 def audit_action(code: str) -> str:
-    return str(ACTION_LABELS.get(code, code))
+    return audit_display.action_label(code)
+
+
+@register.filter
+def audit_actor(label: str) -> str:
+    return audit_display.actor_label(label)
+
+
+@register.filter
+def audit_object(event: Any) -> str:
+    return audit_display.object_label(event.object_type, event.object_id)
+
+
+@register.filter
+def audit_changes(event: Any, limit: int = 8) -> list[audit_display.Change]:
+    return audit_display.changes(event.object_type, event.patch, int(limit))

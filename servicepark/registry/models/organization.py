@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from servicepark.accounts.scoping_paths import ScopePaths
 from servicepark.common.models import BaseModel
@@ -111,6 +112,15 @@ class Organization(BaseModel):
     @property
     def field_labels(self) -> list[str]:
         return [str(FIELD_LABELS[c]) for c in self.field_codes]
+
+    @classmethod
+    def audit_value(cls, name: str, value: object) -> str | None:
+        """How the audit trail shows a stored value (None: the usual way): the fields of
+        service, stored as a bitmask, by their names."""
+        if name == "fields" and isinstance(value, int):
+            labels = [str(FIELD_LABELS[c]) for c in mask_to_fields(value)]
+            return pgettext("list separator", ", ").join(labels) or "—"
+        return None
 
     @property
     def is_legally_registered(self) -> bool:
