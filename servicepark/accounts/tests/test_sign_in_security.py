@@ -159,3 +159,10 @@ def test_pages_carry_a_strict_content_security_policy_and_cookies_are_safe():
     assert response["X-Content-Type-Options"] == "nosniff"
     html = response.content.decode()
     assert " onchange=" not in html and " onclick=" not in html and "<script>" not in html
+
+
+def test_an_empty_login_form_says_what_is_missing():
+    page = Client().post("/accounts/login/", {"username": "", "password": ""}).content.decode()
+    assert page.count("这个字段是必填项。") == 2
+    page = client_en().post("/accounts/login/", {"username": "a\x00b", "password": "x"})
+    assert "Null characters are not allowed." in page.content.decode()
