@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 
@@ -23,11 +24,67 @@ def plain_text(
     return text
 
 
-def iso_date(value: Any) -> dt.date:
+def iso_date(
+    value: Any, *, earliest: dt.date | None = None, latest: dt.date | None = None
+) -> dt.date:
+    """A YYYY-MM-DD date, within [earliest, latest] when given (a year typed as 1900 or 2999
+    is a slip, not a plan)."""
     try:
-        return dt.date.fromisoformat(str(value or ""))
+        day = dt.date.fromisoformat(str(value or "").strip())
     except ValueError:
         raise ValidationError(_("Give the date as YYYY-MM-DD.")) from None
+    return _within(day, earliest, latest, str(day))
+
+
+def _within(value: Any, earliest: Any, latest: Any, shown: str) -> Any:
+    if earliest is not None and value < earliest:
+        raise ValidationError(
+            _("%(value)s is too early: give a date from %(earliest)s on.")
+            % {"value": shown, "earliest": _day(earliest)}
+        )
+    if latest is not None and value > latest:
+        raise ValidationError(
+            _("%(value)s is too late: give a date up to %(latest)s.")
+            % {"value": shown, "latest": _day(latest)}
+        )
+    return value
+
+
+def _day(value: dt.date | dt.datetime) -> str:
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date()
+    return value.isoformat()
+
+
+def local_datetime(
+    value: Any, *, earliest: dt.datetime | None = None, latest: dt.datetime | None = None
+) -> dt.datetime:
+    """A date and time as typed in a form (`YYYY-MM-DDTHH:MM`, Beijing time), aware."""
+    text = str(value or "").strip()
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(_("Give the date and time as YYYY-MM-DD HH:MM.")) from None
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, timezone.get_default_timezone())
+    return _within(moment, earliest, latest, text.replace("T", " "))
+
+
+def whole_number(value: Any, *, minimum: int, maximum: int, message: str) -> int:
+    """An integer in [minimum, maximum]; `message` for anything else (text, 1e309, -1…)."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise ValidationError(message) from None
+    if not minimum <= number <= maximum:
+        raise ValidationError(message)
+    return number
+
+
+def choice_id(value: Any, message: str) -> int:
+    """The id of an object picked from a list (a positive integer); `message` when nothing, or
+    something else, was sent."""
+    return whole_number(value, minimum=1, maximum=2**63 - 1, message=message)
 
 
 def rating(value: Any) -> int:
