@@ -26,6 +26,7 @@ from servicepark.incubator.models import (
     ServiceRequest,
     TrainingSession,
 )
+from servicepark.incubator.services.community import recent_day
 from servicepark.registry.models import Organization
 
 CHECKIN_EARLY = dt.timedelta(minutes=30)
@@ -52,6 +53,12 @@ def session_create(
 ) -> TrainingSession:
     require_permission("park.manage", actor, park)
     title = _text(title, 200, _("Give the session a title (at most 200 characters)."))
+    course = plain_text(
+        course,
+        limit=200,
+        missing=_("Name the course in at most 200 characters."),
+        required=False,
+    )
     if topic not in TrainingSession.Topic.values:
         raise ValidationError(_("Unknown topic."))
     if ends_at <= starts_at:
@@ -63,7 +70,7 @@ def session_create(
             park=park,
             title=title,
             topic=topic,
-            course=(course or "").strip()[:200],
+            course=course,
             starts_at=starts_at,
             ends_at=ends_at,
             capacity=int(capacity),
@@ -177,6 +184,8 @@ def assessment_record(*, actor: Any, residency: Residency, scores: dict[str, Any
 def service_request_file(
     *, actor: Any, park: Park, organization: Organization, kind: str, text: str
 ) -> ServiceRequest:
+    """A resident organization asks the desk; the same request while it is still open is
+    refused (a double submit must not file it twice)."""
     if organization.pk not in user_organization_ids(actor, [Role.ORG_ADMIN, Role.ORG_MEMBER]):
         raise PermissionDenied(_("File requests for your own organization."))
     if not Residency.objects.filter(
@@ -187,6 +196,17 @@ def service_request_file(
         raise ValidationError(_("Choose what kind of help you need."))
     text = _text(text, 5000, _("Describe what you need (at most 5,000 characters)."))
     with transaction.atomic():
+        # The residency's row serialises the organization's filings: a double submit waits,
+        # then finds the first request.
+        Residency.objects.select_for_update().filter(
+            park=park, organization=organization, state__in=Residency.IN_PARK
+        ).first()
+        if ServiceRequest.objects.filter(
+            park=park, organization=organization, text=text, state=ServiceRequest.State.OPEN
+        ).exists():
+            raise ValidationError(
+                _("This request of your organization is already open; the staff will answer it.")
+            )
         request = ServiceRequest.objects.create(
             park=park,
             organization=organization,
@@ -298,8 +318,10 @@ def mentorship_create(
 
 
 def mentorship_log(
-    *, actor: Any, mentorship: Mentorship, held_on: dt.date, notes: str
+    *, actor: Any, mentorship: Mentorship, held_on: dt.date | str, notes: str
 ) -> Mentorship:
+    """A mentoring meeting held within the past year."""
+    held_on = recent_day(held_on)
     notes = _text(notes, 2000, _("Write what was discussed (at most 2,000 characters)."))
     with transaction.atomic():
         locked = Mentorship.objects.select_for_update().select_related("park").get(pk=mentorship.pk)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from servicepark.accounts.roles import Role
 from servicepark.accounts.scoping import user_covers_division
 from servicepark.common.audit import audit_record
-from servicepark.common.inputs import add_months, plain_text
+from servicepark.common.inputs import add_months, iso_date, plain_text
 from servicepark.common.permissions import require_permission
 from servicepark.common.workflows import workflow_transition
 from servicepark.incubator.models import IntakeRound, Residency, Space
@@ -25,6 +25,7 @@ from servicepark.procurement.services.jury import expert_conflicts
 from servicepark.registry.models import Organization
 
 S = Residency.State
+MAX_EXTENSION_MONTHS = 36
 
 
 def _text(value: str, what: str, limit: int = 5000) -> str:
@@ -204,14 +205,21 @@ def residency_sign_agreement(*, actor: Any, residency: Residency) -> Residency:
     return locked
 
 
-def residency_extend(*, actor: Any, residency: Residency, until: dt.date, reason: str) -> Residency:
+def residency_extend(
+    *, actor: Any, residency: Residency, until: dt.date | str, reason: str
+) -> Residency:
+    """Move the end of a residency in incubation later: after the current end, and at most
+    three years after it (the park sets no longer term; 2999 is a slip)."""
     reason = _text(reason, _("the reason of the extension"), 2000)
     with transaction.atomic():
         locked = Residency.objects.select_for_update().select_related("park").get(pk=residency.pk)
         require_permission("residency.decide", actor, locked)
         if locked.state not in (S.INCUBATING, S.EXTENDED):
             raise ValidationError(_("Only a residency in incubation can be extended."))
-        if locked.ends_on is None or until <= locked.ends_on:
+        if locked.ends_on is None:
+            raise ValidationError(_("An extension ends after the current term."))
+        until = iso_date(until, latest=add_months(locked.ends_on, MAX_EXTENSION_MONTHS))
+        if until <= locked.ends_on:
             raise ValidationError(_("An extension ends after the current term."))
         before = locked.ends_on
         locked.state, locked.ends_on = S.EXTENDED, until
@@ -241,7 +249,13 @@ def residency_graduate(*, actor: Any, residency: Residency, reason: str = "") ->
             raise ValidationError(_("Only a residency in incubation can graduate."))
         items = checklist(locked)
         missing = [item.label for item in items if not item.met]
-        reason = (reason or "").strip()
+        reason = plain_text(
+            reason,
+            limit=2000,
+            missing=_("Write %(what)s (at most %(n)d characters).")
+            % {"what": _("the reason of the decision"), "n": 2000},
+            required=False,
+        )
         if missing and not reason:
             raise ValidationError(
                 _("Not yet met: %(items)s. Give the reason to graduate anyway.")

@@ -1,24 +1,21 @@
 """Parks: the public list, each park's page (floor plan, rooms, sessions, residents for
-staff), applying for a residency, booking a room, and the services desk."""
+staff), applying for a residency, booking a room, and the services desk. A refused form sends
+the user back to the park's page with the reason and what was typed."""
 
 from __future__ import annotations
 
-import datetime as dt
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from servicepark.accounts.roles import Role
-from servicepark.accounts.scoping import user_organization_ids
-from servicepark.common.feedback import attempt
-from servicepark.common.inputs import iso_date
-from servicepark.common.permissions import has_permission
+from servicepark.common.feedback import attempt, flash_error
+from servicepark.common.inputs import local_datetime, whole_number
+from servicepark.common.permissions import has_permission, require_permission
 from servicepark.incubator import selectors_park as sel
 from servicepark.incubator.models import IntakeRound, Park, ServiceRequest, Space
 from servicepark.incubator.services.capacity import (
@@ -28,6 +25,13 @@ from servicepark.incubator.services.capacity import (
     service_request_route,
 )
 from servicepark.incubator.services.residency import residency_apply
+from servicepark.incubator.views.choices import (
+    my_organizations,
+    own_organization,
+    pick,
+    pick_many,
+    pick_optional,
+)
 from servicepark.registry.models import Field, Organization
 
 
@@ -36,20 +40,20 @@ def park_index(request: HttpRequest) -> HttpResponse:
     return render(request, "incubator/parks.html", {"parks": parks})
 
 
-def _my_orgs(request: HttpRequest) -> list[Organization]:
-    ids = user_organization_ids(request.user, [Role.ORG_ADMIN, Role.ORG_MEMBER])
-    return list(Organization.objects.filter(pk__in=ids).order_by("name"))
+# A refused form's input, kept in the session for the park's page the user is sent back to.
+KEPT = "incubator.kept"
 
 
-def own_organization(request: HttpRequest) -> Organization | None:
-    """The organization the form names, if it is one of the user's own."""
-    chosen = request.POST.get("organization")
-    return next((o for o in _my_orgs(request) if str(o.pk) == chosen), None)
+def _park(pk: int) -> Park:
+    return get_object_or_404(Park.objects.select_related("division", "operator"), pk=pk)
 
 
 def park_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    park = get_object_or_404(Park.objects.select_related("division", "operator"), pk=pk)
+    park = _park(pk)
     user = request.user
+    kept = request.session.pop(KEPT, None) if user.is_authenticated else None
+    if not kept or kept.get("park") != park.pk:
+        kept = None
     staff = user.is_authenticated and sel.is_staff(user, park)
     can_book = user.is_authenticated and has_permission("park.book", user, park)[0]
     context = {
@@ -64,11 +68,14 @@ def park_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # offered to log in first instead of a link that would send them to the login page.
         "sessions_open": user.is_authenticated,
         "rounds": sel.open_rounds(park),
-        "my_orgs": _my_orgs(request) if user.is_authenticated else [],
+        "my_orgs": my_organizations(request) if user.is_authenticated else [],
         "residents": sel.residents(park, with_checklist=staff),
         "alumni": sel.alumni(park, user if user.is_authenticated else None),
         "fields": Field.choices,
+        "desk_kinds": ServiceRequest.Kind.choices,
         **sel.community(park),
+        # Shown again in the form it came from (book, desk, apply, advice, event).
+        "kept": {kept["form"]: kept["data"]} if kept else {},
     }
     if user.is_authenticated:
         context["requests"] = sel.desk_requests(park, user, staff)
@@ -85,31 +92,37 @@ def park_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "incubator/park.html", context)
 
 
+def _back(
+    request: HttpRequest, park_id: int, form: str, *, many: tuple[str, ...] = (), **extra: Any
+) -> HttpResponse:
+    """Back to the park's page after a refused form (the message is flashed), where the form
+    shows again what was typed; `many` are fields of multiple choices."""
+    post = request.POST
+    data = {
+        key: post.getlist(key) if key in many else post.get(key, "")
+        for key in post
+        if key != "csrfmiddlewaretoken"
+    }
+    request.session[KEPT] = {"park": park_id, "form": form, "data": {**data, **extra}}
+    return redirect("incubator:park", park_id)
+
+
 @login_required
 @require_POST
 def residency_apply_view(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_object_or_404(IntakeRound.objects.select_related("park"), pk=pk)
-    organization = own_organization(request)
-    if organization is None:
-        raise PermissionDenied(_("Apply for one of your own organizations."))
-    attempt(
-        request,
-        lambda: residency_apply(
+
+    def apply() -> None:
+        residency_apply(
             actor=request.user,
             round=round_,
-            organization=organization,
+            organization=own_organization(request, _("Apply for one of your own organizations.")),
             proposal=request.POST.get("proposal", ""),
-        ),
-        _("Your application is filed; the park's staff will screen it."),
-    )
-    return redirect("incubator:park", round_.park_id)
+        )
 
-
-def _instant(value: str) -> dt.datetime:
-    moment = parse_datetime(value or "")
-    if moment is None:
-        raise ValidationError(_("Give the time as YYYY-MM-DD HH:MM."))
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+    if attempt(request, apply, _("Your application is filed; the park's staff will screen it.")):
+        return redirect("incubator:park", round_.park_id)
+    return _back(request, round_.park_id, "apply", round=round_.pk)
 
 
 @login_required
@@ -117,72 +130,104 @@ def _instant(value: str) -> dt.datetime:
 def book(request: HttpRequest, pk: int) -> HttpResponse:
     from servicepark.incubator.services.bookings import booking_create
 
-    park = get_object_or_404(Park, pk=pk)
-    space = get_object_or_404(Space, pk=request.POST.get("space") or 0, park=park)
+    park = _park(pk)
+    # Outsiders are refused whatever they typed.
+    require_permission("park.book", request.user, park)
     post = request.POST
-    organization = own_organization(request)
 
     def create() -> None:
         booking_create(
             actor=request.user,
-            space=space,
-            start=_instant(post.get("start", "")),
-            end=_instant(post.get("end", "")),
+            space=pick(
+                Space.objects.filter(park=park),
+                post.get("space"),
+                _("Choose a meeting room or hall of this park."),
+            ),
+            start=local_datetime(post.get("start")),
+            end=local_datetime(post.get("end")),
             title=post.get("title", ""),
-            attendees=int(post.get("attendees") or 0),
-            organization=organization,
+            attendees=whole_number(
+                post.get("attendees"),
+                minimum=1,
+                maximum=2**31 - 1,
+                message=_("Give the number of attendees (at least 1)."),
+            ),
+            # Optional: staff book for no organization, residents may leave it to the service.
+            organization=pick_optional(
+                Organization.objects.filter(pk__in=[o.pk for o in my_organizations(request)]),
+                post.get("organization"),
+                _("Choose one of your organizations."),
+            ),
         )
 
-    attempt(request, create, _("The room is booked."))
-    return redirect("incubator:park", park.pk)
+    if attempt(request, create, _("The room is booked.")):
+        return redirect("incubator:park", park.pk)
+    return _back(request, park.pk, "book")
 
 
 @login_required
 @require_POST
 def desk(request: HttpRequest, pk: int) -> HttpResponse:
-    park = get_object_or_404(Park, pk=pk)
+    park = _park(pk)
     post, user = request.POST, request.user
     action = post.get("action")
     if action == "file":
-        organization = own_organization(request)
-        if organization is None:
-            raise PermissionDenied(_("File requests for your own organization."))
-        attempt(
+        filed = attempt(
             request,
             lambda: service_request_file(
                 actor=user,
                 park=park,
-                organization=organization,
+                organization=own_organization(
+                    request, _("File requests for your own organization.")
+                ),
                 kind=post.get("kind", ""),
                 text=post.get("text", ""),
             ),
             _("Your request is filed."),
         )
+        if not filed:
+            return _back(request, park.pk, "desk")
+        return redirect("incubator:park", park.pk)
+
+    def found() -> ServiceRequest:
+        return pick(
+            ServiceRequest.objects.filter(park=park),
+            post.get("request"),
+            _("This request is not on the park's services desk."),
+        )
+
+    if action == "route":
+        attempt(
+            request,
+            lambda: service_request_route(
+                actor=user,
+                request=found(),
+                professional=pick_optional(
+                    Organization.objects.all(),
+                    post.get("professional"),
+                    _("Route requests to professionals residing in the park."),
+                ),
+            ),
+            _("The request is routed."),
+        )
+    elif action == "answer":
+        attempt(
+            request,
+            lambda: service_request_answer(
+                actor=user, request=found(), answer=post.get("answer", "")
+            ),
+            _("The answer is sent."),
+        )
+    elif action == "rate":
+        attempt(
+            request,
+            lambda: service_request_rate(
+                actor=user, request=found(), satisfaction=post.get("satisfaction")
+            ),
+            _("Thank you for rating the answer."),
+        )
     else:
-        found = get_object_or_404(ServiceRequest, pk=post.get("request") or 0, park=park)
-        if action == "route":
-            professional = Organization.objects.filter(pk=post.get("professional") or 0).first()
-            attempt(
-                request,
-                lambda: service_request_route(actor=user, request=found, professional=professional),
-                _("The request is routed."),
-            )
-        elif action == "answer":
-            attempt(
-                request,
-                lambda: service_request_answer(
-                    actor=user, request=found, answer=post.get("answer", "")
-                ),
-                _("The answer is sent."),
-            )
-        elif action == "rate":
-            attempt(
-                request,
-                lambda: service_request_rate(
-                    actor=user, request=found, satisfaction=post.get("satisfaction")
-                ),
-                _("Thank you for rating the answer."),
-            )
+        flash_error(request, ValidationError(_("Unknown action.")))
     return redirect("incubator:park", park.pk)
 
 
@@ -203,34 +248,42 @@ def community(request: HttpRequest, pk: int) -> HttpResponse:
         coordination_event_record,
     )
 
-    park = get_object_or_404(Park, pk=pk)
+    park = _park(pk)
     post, user = request.POST, request.user
     action = post.get("action")
+    chosen = _("Choose from the list on the page.")
+    if action in ("advice", "event", "attendance"):
+        # Only staff record these: others are refused whatever they typed.
+        require_permission("park.manage", user, park)
 
     def orgs(name: str) -> list[Organization]:
-        return list(
-            Organization.objects.filter(pk__in=[v for v in post.getlist(name) if v.isdecimal()])
-        )
+        return pick_many(Organization.objects.all(), post.getlist(name), chosen)
 
     if action == "advice":
-        attempt(
+        done = attempt(
             request,
             lambda: advice_record(
                 actor=user,
                 park=park,
-                met_on=iso_date(post.get("met_on")),
-                present=list(
-                    AdvisoryMember.objects.filter(park=park, pk__in=post.getlist("present"))
+                met_on=post.get("met_on", ""),
+                present=pick_many(
+                    AdvisoryMember.objects.filter(park=park),
+                    post.getlist("present"),
+                    _("Name the committee members present."),
                 ),
                 text=post.get("text", ""),
-                residency=Residency.objects.filter(
-                    park=park, pk=post.get("residency") or 0
-                ).first(),
+                residency=pick_optional(
+                    Residency.objects.filter(park=park),
+                    post.get("residency"),
+                    _("The advice must concern a residency of this park."),
+                ),
             ),
             _("The advice is recorded."),
         )
+        if not done:
+            return _back(request, park.pk, "advice", many=("present",))
     elif action == "event":
-        attempt(
+        done = attempt(
             request,
             lambda: coordination_event_create(
                 actor=user,
@@ -238,33 +291,43 @@ def community(request: HttpRequest, pk: int) -> HttpResponse:
                 field=post.get("field", ""),
                 partner=post.get("partner", ""),
                 title=post.get("title", ""),
-                held_at=_instant(post.get("held_at", "")),
+                held_at=post.get("held_at", ""),
                 invited=orgs("invited"),
             ),
             _("The event is planned and the organizations invited."),
         )
+        if not done:
+            return _back(request, park.pk, "event", many=("invited",))
     elif action == "attendance":
-        event = get_object_or_404(CoordinationEvent, pk=post.get("event") or 0, park=park)
         attempt(
             request,
             lambda: coordination_event_record(
                 actor=user,
-                event=event,
+                event=pick(
+                    CoordinationEvent.objects.filter(park=park),
+                    post.get("event"),
+                    _("This event is not one of the park's."),
+                ),
                 attended=orgs("attended"),
                 partnerships=post.get("partnerships", "").splitlines(),
             ),
             _("Attendance and follow-up are recorded."),
         )
     elif action == "meeting":
-        pairing = get_object_or_404(Mentorship, pk=post.get("mentorship") or 0, park=park)
         attempt(
             request,
             lambda: mentorship_log(
                 actor=user,
-                mentorship=pairing,
-                held_on=iso_date(post.get("held_on")),
+                mentorship=pick(
+                    Mentorship.objects.filter(park=park),
+                    post.get("mentorship"),
+                    _("This mentoring pair is not one of the park's."),
+                ),
+                held_on=post.get("held_on", ""),
                 notes=post.get("notes", ""),
             ),
             _("The meeting is logged."),
         )
+    else:
+        flash_error(request, ValidationError(_("Unknown action.")))
     return redirect("incubator:park", park.pk)

@@ -10,8 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from servicepark.common.feedback import attempt, flash_error
-from servicepark.common.inputs import iso_date
-from servicepark.common.permissions import has_permission
+from servicepark.common.permissions import has_permission, require_permission
 from servicepark.incubator.graduation import checklist, overstaying
 from servicepark.incubator.models import (
     Assessment,
@@ -35,7 +34,11 @@ from servicepark.incubator.services.residency import (
     residency_sign_agreement,
     residency_transition,
 )
-from servicepark.incubator.views.parks import _my_orgs, own_organization
+from servicepark.incubator.views.choices import (
+    my_organizations,
+    own_organization,
+    pick,
+)
 
 
 def _residency(request: HttpRequest, pk: int) -> tuple[Residency, bool, bool, bool]:
@@ -84,29 +87,34 @@ def residency_action(request: HttpRequest, pk: int) -> HttpResponse:
     residency, _staff, _own, _panel = _residency(request, pk)
     post, user = request.POST, request.user
     action = post.get("action", "")
-    desk = Space.objects.filter(pk=post.get("desk") or 0, park=residency.park).first()
+
+    def chosen_desk() -> Space:
+        """The desk the form names; others than the park's staff are refused before it is
+        read. Only admitting and assigning a desk read it."""
+        require_permission("residency.decide", user, residency)
+        return pick(
+            Space.objects.filter(park=residency.park),
+            post.get("desk"),
+            _("Choose a desk or office of this park."),
+        )
 
     def score_of(name: str) -> int:
         value = (post.get(name) or "").strip()
         return int(value) if value.isdecimal() else -1
 
-    def assign() -> None:
-        if desk is None:
-            raise ValidationError(_("Choose a desk or office of this park."))
-        residency_assign_desk(actor=user, residency=residency, desk=desk)
-
     steps = {
         "admit": lambda: residency_admit(
-            actor=user, residency=residency, reason=post.get("reason", ""), desk=desk
+            actor=user,
+            residency=residency,
+            reason=post.get("reason", ""),
+            desk=chosen_desk() if (post.get("desk") or "").strip() else None,
         ),
-        "desk": lambda: (
-            residency_assign_desk(actor=user, residency=residency, desk=desk) if desk else None
-        ),
+        "desk": lambda: residency_assign_desk(actor=user, residency=residency, desk=chosen_desk()),
         "sign": lambda: residency_sign_agreement(actor=user, residency=residency),
         "extend": lambda: residency_extend(
             actor=user,
             residency=residency,
-            until=iso_date(post.get("until")),
+            until=post.get("until", ""),
             reason=post.get("reason", ""),
         ),
         "graduate": lambda: residency_graduate(
@@ -140,41 +148,52 @@ def residency_action(request: HttpRequest, pk: int) -> HttpResponse:
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_object_or_404(TrainingSession.objects.select_related("park"), pk=pk)
     staff = has_permission("park.manage", request.user, session.park)[0]
+    kept: dict[str, str] = {}
     if request.method == "POST":
         post, user = request.POST, request.user
-        if post.get("action") == "register":
-            organization = own_organization(request)
-            if organization is None:
-                raise PermissionDenied(_("Register people of your own organization."))
-            attempt(
+        action = post.get("action")
+        if action == "register":
+            registered = attempt(
                 request,
                 lambda: session_register(
                     actor=user,
                     session=session,
-                    organization=organization,
+                    organization=own_organization(
+                        request, _("Register people of your own organization.")
+                    ),
                     participant=post.get("participant", ""),
                 ),
                 _("Registered."),
             )
-        elif post.get("action") == "feedback":
-            registration = get_object_or_404(
-                Registration, pk=post.get("registration") or 0, session=session
-            )
-            attempt(
-                request,
-                lambda: training_feedback(
-                    actor=user, registration=registration, score=post.get("score")
-                ),
-                _("Thank you for your feedback."),
-            )
-        elif post.get("action") == "checkin":
-            attempt(
-                request,
-                lambda: session_checkin(actor=user, session=session, code=post.get("code", "")),
-                _("Checked in. Welcome!"),
-            )
-        return redirect("incubator:session", session.pk)
-    my_orgs = _my_orgs(request)
+            if registered:
+                return redirect("incubator:session", session.pk)
+            # Shown again with the reason, as typed.
+            kept = {k: post.get(k, "") for k in ("organization", "participant")}
+        else:
+            if action == "feedback":
+                attempt(
+                    request,
+                    lambda: training_feedback(
+                        actor=user,
+                        registration=pick(
+                            Registration.objects.filter(session=session),
+                            post.get("registration"),
+                            _("This registration is not one of the session's."),
+                        ),
+                        score=post.get("score"),
+                    ),
+                    _("Thank you for your feedback."),
+                )
+            elif action == "checkin":
+                attempt(
+                    request,
+                    lambda: session_checkin(actor=user, session=session, code=post.get("code", "")),
+                    _("Checked in. Welcome!"),
+                )
+            else:
+                flash_error(request, ValidationError(_("Unknown action.")))
+            return redirect("incubator:session", session.pk)
+    my_orgs = my_organizations(request)
     return render(
         request,
         "incubator/session.html",
@@ -184,6 +203,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "registrations": session.registrations.select_related("organization") if staff else [],
             "my_orgs": my_orgs,
             "mine": session.registrations.filter(organization__in=my_orgs),
+            "kept": kept,
         },
     )
 
