@@ -81,10 +81,25 @@ def whole_number(value: Any, *, minimum: int, maximum: int, message: str) -> int
     return number
 
 
+ID_MAX = 2**63 - 1  # the largest primary key a database column holds
+
+
+def picked_id(value: Any) -> int | None:
+    """The id of an object picked from a list, or None when nothing, or something else
+    ("abc", "²", "99999999999999999999"…), was sent."""
+    text = str(value if value is not None else "").strip()
+    if not (text.isascii() and text.isdecimal()) or len(text) > 19:
+        return None
+    number = int(text)
+    return number if 1 <= number <= ID_MAX else None
+
+
 def choice_id(value: Any, message: str) -> int:
-    """The id of an object picked from a list (a positive integer); `message` when nothing, or
-    something else, was sent."""
-    return whole_number(value, minimum=1, maximum=2**63 - 1, message=message)
+    """As picked_id, with `message` when no id was sent."""
+    number = picked_id(value)
+    if number is None:
+        raise ValidationError(message)
+    return number
 
 
 def rating(value: Any) -> int:

@@ -17,6 +17,8 @@ from servicepark.common.permissions import require_permission
 
 Guard = Callable[[Any], str | None]
 
+REASON_MAX = 5000  # characters of a transition's reason, like every other free text
+
 # Every workflow by name, as the audit trail records its transitions (`<name>.<action>`).
 WORKFLOWS: dict[str, Workflow] = {}
 
@@ -72,6 +74,8 @@ def workflow_transition(
     reason = (reason or "").strip()
     if "\x00" in reason:
         raise ValidationError(_("The reason contains a character that cannot be stored."))
+    if len(reason) > REASON_MAX:
+        raise ValidationError(_("Keep the reason to at most %(n)d characters.") % {"n": REASON_MAX})
     with transaction.atomic():
         locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
         current = getattr(locked, workflow.field)

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from servicepark.common.inputs import iso_date, plain_text
+from servicepark.common.inputs import add_months, iso_date, plain_text
 
 
 def text(value: Any, what: str, limit: int = 5000, required: bool = True) -> str:
@@ -55,16 +55,36 @@ def _date(value: Any, what: str) -> dt.date:
         raise ValidationError(_("Give %(what)s as a date (YYYY-MM-DD).") % {"what": what}) from None
 
 
+# How far back a recorded fact and how far ahead a deadline may plausibly lie: a year typed as
+# 1900 or 2999 is a slip. Twenty years covers back-filling the records of the current
+# registration rules; a rectification period is months, not years.
+PAST_YEARS = 20
+FUTURE_YEARS = 2
+
+
 def past_date(value: Any, what: str) -> dt.date:
-    """A date that has happened (today at the latest)."""
+    """A date that has happened (today at the latest, PAST_YEARS back at the earliest)."""
     day = _date(value, what)
-    if day > timezone.localdate():
+    today = timezone.localdate()
+    if day > today:
         raise ValidationError(_("%(what)s cannot be in the future.") % {"what": what})
+    earliest = add_months(today, -12 * PAST_YEARS)
+    if day < earliest:
+        raise ValidationError(
+            _("%(what)s cannot be before %(day)s.") % {"what": what, "day": earliest.isoformat()}
+        )
     return day
 
 
 def future_date(value: Any, what: str) -> dt.date:
+    """A date after today, at most FUTURE_YEARS ahead."""
     day = _date(value, what)
-    if day <= timezone.localdate():
+    today = timezone.localdate()
+    if day <= today:
         raise ValidationError(_("%(what)s must be after today.") % {"what": what})
+    latest = add_months(today, 12 * FUTURE_YEARS)
+    if day > latest:
+        raise ValidationError(
+            _("%(what)s cannot be after %(day)s.") % {"what": what, "day": latest.isoformat()}
+        )
     return day

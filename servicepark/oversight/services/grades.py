@@ -58,10 +58,21 @@ def exclusions(organization: Organization, today: dt.date) -> list[str]:
 def grade_apply(*, actor: Any, organization: Organization) -> GradeAssessment:
     require_permission("oversight.file", actor, organization)
     today = timezone.localdate()
-    if GradeAssessment.objects.filter(organization=organization, state=G.APPLIED).exists():
-        raise ValidationError(_("An assessment of this organization is already under way."))
-    reasons = exclusions(organization, today)
     with transaction.atomic():
+        # The organization's row serializes applications: a double click applies once.
+        Organization.objects.select_for_update().filter(pk=organization.pk).first()
+        if GradeAssessment.objects.filter(organization=organization, state=G.APPLIED).exists():
+            raise ValidationError(_("An assessment of this organization is already under way."))
+        reasons = exclusions(organization, today)
+        if GradeAssessment.objects.filter(
+            organization=organization,
+            applied_on=today,
+            state=G.EXCLUDED,
+            exclusion_reasons=reasons,
+        ).exists():
+            raise ValidationError(
+                _("This organization applied today and was excluded for the same reasons.")
+            )
         item = GradeAssessment.objects.create(
             organization=organization,
             applied_on=today,

@@ -71,6 +71,19 @@ def rectification_order(
     if listing is not None and listing.removed_on is not None:
         raise ValidationError(_("This entry has already left the list."))
     with transaction.atomic():
+        # One open order per text: a second click (or a colleague at the same moment) does
+        # not order the same thing twice. The organization's row serializes the check.
+        Organization.objects.select_for_update().filter(pk=organization.pk).first()
+        open_twin = Rectification.objects.filter(
+            organization=organization,
+            order=order,
+            state__in=[Rectification.State.ORDERED, Rectification.State.SUBMITTED],
+        ).first()
+        if open_twin is not None:
+            raise ValidationError(
+                _("The same rectification was already ordered on %(day)s and is still open.")
+                % {"day": timezone.localtime(open_twin.created_at).date().isoformat()}
+            )
         item = Rectification.objects.create(
             organization=organization,
             order=order,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from servicepark.common.feedback import attempt, flash_error
+from servicepark.common.inputs import picked_id
 from servicepark.common.permissions import has_permission
 from servicepark.oversight.models import (
     AnnualReport,
@@ -111,12 +112,8 @@ def organization_action(request: HttpRequest, pk: int) -> HttpResponse:
     post, user = request.POST, request.user
 
     def item(model: Any, field: str) -> Any:
-        value = post.get(field) or ""
-        found = (
-            model.objects.filter(pk=int(value), organization=org).first()
-            if value.isdecimal()
-            else None
-        )
+        picked = picked_id(post.get(field))
+        found = model.objects.filter(pk=picked, organization=org).first() if picked else None
         if found is None:
             raise ValidationError(_("Choose one of this organization's records."))
         return found

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicepark.common.audit import audit_record
+from servicepark.common.inputs import plain_text
 from servicepark.common.permissions import require_permission
 from servicepark.procurement.models import Application, Decision, Screening
 
@@ -71,9 +72,11 @@ def application_screen(
 
 def application_release_comment(*, actor: Any, application: Application, comment: str) -> None:
     """The chair releases the jury's comments to the applicant (jurors stay anonymous)."""
-    comment = (comment or "").strip()
-    if "\x00" in comment or len(comment) > 5000:
-        raise ValidationError(_("The comments must be plain text of at most 5,000 characters."))
+    comment = plain_text(
+        comment,
+        limit=5000,
+        missing=_("Write the comments to release (plain text, at most 5,000 characters)."),
+    )
     with transaction.atomic():
         locked = (
             Application.objects.select_for_update()

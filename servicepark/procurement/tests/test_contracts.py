@@ -129,6 +129,9 @@ def test_terminating_gives_the_unpaid_part_back(awarded):  # noqa: F811
     contract = sign_and_start(buyer, award_of(decision, apps[1]), provider_admin(apps[1]))
     with pytest.raises(ValidationError):
         contract_transition(actor=buyer, contract=contract, action="terminate")  # no reason
+    with pytest.raises(ValidationError, match="5000"):
+        contract_transition(actor=buyer, contract=contract, action="terminate", reason="长" * 5001)
+    assert Contract.objects.get(pk=contract.pk).state == contract.state
     contract_transition(actor=buyer, contract=contract, action="terminate", reason="机构注销")
     call = Call.objects.get(pk=call.pk)
     assert call.committed == 0 and call.reserved == Decimal("300000.00")

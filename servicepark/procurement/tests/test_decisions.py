@@ -261,3 +261,14 @@ def test_awards_finalize_command_reports_blocked_results(scored, capsys):
     assert exit_.value.code == 1
     assert "Answer every objection" in capsys.readouterr().err
     assert Decision.objects.get(pk=decision.pk).state == "published"
+
+
+def test_released_comments_cannot_be_empty_and_keep_the_earlier_ones(scored):
+    from servicepark.procurement.services.screening import application_release_comment
+
+    call, buyer, apps, _group, _experts = scored
+    application_release_comment(actor=buyer, application=apps[0], comment="方案清晰，预算合理")
+    for bad in ("", "   ", "长" * 5001, "有\x00字符"):
+        with pytest.raises(ValidationError, match="at most 5,000 characters"):
+            application_release_comment(actor=buyer, application=apps[0], comment=bad)
+    assert Application.objects.get(pk=apps[0].pk).jury_comment == "方案清晰，预算合理"

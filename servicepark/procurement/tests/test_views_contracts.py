@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from servicepark.accounts.tests.factories import make_user
@@ -117,6 +118,12 @@ def test_the_survey_needs_no_account_and_the_evaluator_grades(client, awarded): 
     assert (
         'id="thanks"' in client.post(url, {"satisfaction": "5", "comment": "很好"}).content.decode()
     )
+    # The same browser is thanked again, not counted again; another browser is counted.
+    assert 'id="thanks"' in client.post(url, {"satisfaction": "1"}).content.decode()
+    assert 'id="thanks"' in client.get(url).content.decode()
+    assert list(SurveyResponse.objects.values_list("satisfaction", flat=True)) == [5]
+    Client().post(url, {"satisfaction": "4"})
+    assert SurveyResponse.objects.count() == 2
     assert client.get("/s/nonsense/").status_code == 404
     evaluator = make_org(name="第三方评估所")
     evaluation = evaluation_assign(actor=buyer, contract=contract, evaluator=evaluator)

@@ -269,3 +269,13 @@ def test_applications_read_as_the_list_or_the_period_by_their_place(client, call
     assert "<h1>申报书</h1>" in listing and ">申报书</a>" in listing  # the heading and the nav
     assert "申报期" not in listing
     assert "<dt>申报期</dt>" in client.get(f"/calls/{call.pk}/").content.decode()
+
+
+def test_applying_for_something_that_is_not_an_organization_gets_a_message(client, call, spina):
+    _org, admin = spina
+    client.force_login(admin)
+    for bad in ("abc", "99999999999999999999", ""):
+        page = client.post(f"/calls/{call.pk}/apply/", {"organization": bad}, follow=True)
+        assert page.status_code == 200
+        assert "Choose one of the organizations listed." in page.content.decode(), bad
+    assert not Application.objects.exists()

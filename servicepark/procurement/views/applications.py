@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from servicepark.common.feedback import attempt, flash_error
+from servicepark.common.inputs import picked_id
 from servicepark.common.pagination import paginate
 from servicepark.common.permissions import has_permission
 from servicepark.procurement.forms_applications import ApplicationForm, AttachmentForm
@@ -44,7 +45,8 @@ def application_new(request: HttpRequest, call_pk: int) -> HttpResponse:
     call = call_get_for(user=request.user, pk=call_pk)
     choices = organizations_user_may_apply_for(request.user)
     if request.method == "POST":
-        organization = choices.filter(pk=request.POST.get("organization") or 0).first()
+        picked = picked_id(request.POST.get("organization"))
+        organization = choices.filter(pk=picked).first() if picked else None
         if organization is None:
             messages.error(request, _("Choose one of the organizations listed."))
         else:

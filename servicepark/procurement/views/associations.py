@@ -4,13 +4,14 @@ passed on), the emergency pool and members' requests for support."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from servicepark.common.feedback import attempt
+from servicepark.common.feedback import attempt, flash_error
+from servicepark.common.inputs import choice_id
 from servicepark.common.permissions import has_permission, require_permission
 from servicepark.procurement.models import SupportRequest
 from servicepark.procurement.selectors_contracts import association_members_of, association_money
@@ -76,7 +77,12 @@ def association_action(request: HttpRequest, pk: int) -> HttpResponse:
             _("Your request is filed."),
         )
     elif action in ("approve", "decline"):
-        found = get_object_or_404(SupportRequest, pk=post.get("request"), association=association)
+        try:
+            pk = choice_id(post.get("request"), _("Choose a request from the list."))
+        except ValidationError as exc:
+            flash_error(request, exc)
+            return redirect("procurement:association", association.pk)
+        found = get_object_or_404(SupportRequest, pk=pk, association=association)
         attempt(
             request,
             lambda: support_request_decide(
@@ -84,4 +90,6 @@ def association_action(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             _("The request is decided."),
         )
+    else:
+        flash_error(request, ValidationError(_("Unknown action.")))
     return redirect("procurement:association", association.pk)

@@ -266,6 +266,8 @@ def milestone_action(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             _("The milestone is paid."),
         )
+    else:
+        flash_error(request, ValidationError(_("Unknown action.")))
     return redirect("procurement:contract", milestone.contract_id)
 
 

@@ -160,6 +160,8 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
             flash_error(request, exc)
         else:
             messages.success(request, _("The decision was recorded."))
+    else:
+        flash_error(request, form)
     return redirect("registry:changes")
 
 
