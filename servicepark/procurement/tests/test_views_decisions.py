@@ -123,8 +123,10 @@ def test_bulletins_are_public_and_objections_need_an_account(client, scored):  #
     page = client.get(f"/bulletins/{decision.pk}/").content.decode()
     assert "甲社工中心" in page and "450,000.00" in page
     for expert in _experts:
-        # Jurors stay anonymous (the page's random CSRF token is left out: it may contain "e0").
+        # Jurors stay anonymous. The page's random CSRF tokens (in the htmx headers and in the
+        # forms' hidden inputs) are left out: they may contain "e0".
         visible = re.sub(r'"X-CSRFToken": "[^"]*"', "", page)
+        visible = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", visible)
         assert expert.user.username not in visible
     assert client.post(f"/bulletins/{decision.pk}/objections/", {"text": "x"}).status_code == 302
     assert not decision.objections.exists()
