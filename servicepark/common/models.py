@@ -7,6 +7,9 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.choices import CallableChoiceIterator
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.translation import gettext_lazy as _
 
 from servicepark.accounts.scoping_paths import ScopePaths
@@ -18,6 +21,18 @@ class BaseModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def _get_FIELD_display(self, field: models.Field) -> Any:  # noqa: N802 (Django's name)
+        """`get_<field>_display()`, with the field's value-to-label map built once. Django's
+        own builds it on every call and hashes each lazy label, which translates it: on a list
+        of twenty rows that is hundreds of translations for three labels per row."""
+        labels = field.__dict__.get("_labels_by_value")
+        if labels is None:
+            labels = {make_hashable(value): label for value, label in field.flatchoices}
+            if not isinstance(field.choices, CallableChoiceIterator):
+                field.__dict__["_labels_by_value"] = labels
+        value = getattr(self, field.attname)
+        return force_str(labels.get(make_hashable(value), value), strings_only=True)
 
 
 class AuditEvent(models.Model):

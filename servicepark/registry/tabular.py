@@ -38,10 +38,15 @@ class Table:
     header: list[str]
     rows: Iterator[tuple[int, list[str]]]  # (line number, cells); the header is line 1
     _progress: Any
+    _close: Any
 
     def progress(self) -> float:
         """Fraction of the file read so far."""
         return float(self._progress())
+
+    def close(self) -> None:
+        """Release the file when the rows are not read to the end."""
+        self._close()
 
 
 def _check_readable(path: Path, encoding: str) -> None:
@@ -101,9 +106,12 @@ def detect_encoding(sample: bytes) -> str:
     )
 
 
-def _open_csv(path: Path, sample: bytes) -> Table:
-    encoding = detect_encoding(sample)
-    _check_readable(path, encoding)
+def _open_csv(path: Path, sample: bytes, *, whole: bool) -> Table:
+    encoding = detect_encoding(sample)  # first: it names UTF-16, whose text has zero bytes
+    if b"\x00" in sample:
+        raise UnusableFile(_("The file contains binary data; it is not a CSV file."))
+    if whole:
+        _check_readable(path, encoding)
     raw: IO[bytes] = path.open("rb")
     size = max(1, path.stat().st_size)
     text = io.TextIOWrapper(raw, encoding=encoding, newline="")
@@ -135,7 +143,12 @@ def _open_csv(path: Path, sample: bytes) -> Table:
             raw.close()
 
     return Table(
-        "csv", encoding, header, rows(), lambda: raw.tell() / size if not raw.closed else 1
+        "csv",
+        encoding,
+        header,
+        rows(),
+        lambda: raw.tell() / size if not raw.closed else 1,
+        raw.close,
     )
 
 
@@ -149,7 +162,14 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def _open_xlsx(path: Path) -> Table:
+def _damaged(exc: Exception) -> UnusableFile:
+    return UnusableFile(
+        _("The Excel file is damaged or not an XLSX workbook (%(err)s).")
+        % {"err": type(exc).__name__}
+    )
+
+
+def _open_xlsx(path: Path, *, whole: bool) -> Table:
     from openpyxl import load_workbook
 
     try:
@@ -157,15 +177,12 @@ def _open_xlsx(path: Path) -> Table:
         sheet = workbook.worksheets[0] if workbook.worksheets else None
         # Read the whole sheet once, as for CSV, so that a workbook that is broken half-way
         # is refused before anything is stored.
-        for _values in sheet.iter_rows(values_only=True) if sheet is not None else ():
+        for _values in sheet.iter_rows(values_only=True) if sheet is not None and whole else ():
             pass
     except Exception as exc:
         # A damaged workbook fails in many ways besides BadZipFile: zlib.error, XML ParseError,
         # and openpyxl's own TypeErrors and ValueErrors (found by fuzzing).
-        raise UnusableFile(
-            _("The Excel file is damaged or not an XLSX workbook (%(err)s).")
-            % {"err": type(exc).__name__}
-        ) from None
+        raise _damaged(exc) from None
     if sheet is None:
         raise UnusableFile(_("The workbook has no sheet."))
     total = max(1, sheet.max_row or 1)
@@ -175,6 +192,9 @@ def _open_xlsx(path: Path) -> Table:
     except StopIteration:
         workbook.close()
         raise UnusableFile(_("The file is empty.")) from None
+    except Exception as exc:  # a damaged sheet, when it was not read whole first
+        workbook.close()
+        raise _damaged(exc) from None
     while header and header[-1] == "":
         header.pop()
     state = {"line": 1}
@@ -186,14 +206,18 @@ def _open_xlsx(path: Path) -> Table:
                 cells = [_cell_text(v) for v in values]
                 if any(c.strip() for c in cells):
                     yield line, cells
+        except Exception as exc:  # a damaged sheet, when it was not read whole first
+            raise _damaged(exc) from None
         finally:
             workbook.close()
 
-    return Table("xlsx", "xlsx", header, rows(), lambda: state["line"] / total)
+    return Table("xlsx", "xlsx", header, rows(), lambda: state["line"] / total, workbook.close)
 
 
-def open_table(path: Path) -> Table:
-    """Open a CSV or XLSX file by its content (the name is never trusted)."""
+def open_table(path: Path, *, whole: bool = True) -> Table:
+    """Open a CSV or XLSX file by its content (the name is never trusted). With `whole`
+    (for an import) the whole file is read once first; without it (a quick look at an upload)
+    only its start is checked."""
     try:
         with path.open("rb") as fh:
             sample = fh.read(SAMPLE)
@@ -202,7 +226,7 @@ def open_table(path: Path) -> Table:
     if not sample.strip():
         raise UnusableFile(_("The file is empty."))
     if sample.startswith(XLSX_MAGIC):
-        return _open_xlsx(path)
+        return _open_xlsx(path, whole=whole)
     if sample.startswith(OLE_MAGIC):
         raise UnusableFile(_("Old Excel (.xls) files are not supported; save it as XLSX or CSV."))
-    return _open_csv(path, sample)
+    return _open_csv(path, sample, whole=whole)

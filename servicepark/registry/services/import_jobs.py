@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone, translation
@@ -20,8 +21,10 @@ from servicepark.registry.models import ImportJob
 from servicepark.registry.services.importing import (
     ImportOutcome,
     file_sha256,
+    import_file_check,
     organizations_import,
 )
+from servicepark.registry.tabular import UnusableFile
 
 
 def _import_dir() -> Path:
@@ -88,8 +91,6 @@ def import_job_submit(
     """Keep the uploaded file under a random name and queue the import."""
     require_permission("organization.import", actor)
     if upload.size and upload.size > settings.SERVICEPARK_IMPORT_MAX_BYTES:
-        from django.core.exceptions import ValidationError
-
         raise ValidationError(
             _("The file is larger than %(mb)d MB.")
             % {"mb": settings.SERVICEPARK_IMPORT_MAX_BYTES // (1024 * 1024)}
@@ -98,6 +99,13 @@ def import_job_submit(
     with target.open("wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
+    # A file that is plainly not an import (another kind, encoding or set of columns, or no
+    # rows) is refused at once rather than failing later on the job's page.
+    try:
+        import_file_check(target)
+    except UnusableFile as exc:
+        target.unlink(missing_ok=True)
+        raise ValidationError(exc.message) from None
     job = import_job_start(
         actor=actor,
         path=target,

@@ -27,7 +27,7 @@ from servicepark.common.permissions import require_permission
 from servicepark.geo.selectors import division_code_set
 from servicepark.registry.models import ImportJob, Organization
 from servicepark.registry.search import name_keys
-from servicepark.registry.tabular import UnusableFile, open_table
+from servicepark.registry.tabular import Table, UnusableFile, open_table
 from servicepark.registry.validation import COLUMNS, Record, RegistryCheck, RowError, clean_record
 
 BATCH = 2000
@@ -74,6 +74,28 @@ def _check_header(header: list[str]) -> None:
             )
             % {"problems": "; ".join(problems), "expected": ",".join(COLUMNS)}
         )
+
+
+def open_import_table(path: Path, *, whole: bool = True) -> tuple[Table, tuple[int, list[str]]]:
+    """The file's table, once its columns are the expected ones, and its first data row.
+    Raises UnusableFile saying why not."""
+    table = open_table(path, whole=whole)
+    try:
+        _check_header(table.header)
+        first = next(table.rows, None)
+    except UnusableFile:
+        table.close()
+        raise
+    if first is None:
+        raise UnusableFile(_("The file has a header but no data rows."))
+    return table, first
+
+
+def import_file_check(path: Path) -> None:
+    """A quick look at an upload before its import is queued: its kind, encoding, columns
+    and a first row, from the file's start. The import reads the whole file again."""
+    table, _first = open_import_table(path, whole=False)
+    table.close()
 
 
 def file_sha256(path: Path) -> str:
@@ -282,15 +304,11 @@ def organizations_import(
     outcome = ImportOutcome()
     report = _ErrorReport(errors_out)
     try:
-        table = open_table(path)
-        _check_header(table.header)
-        rows = table.rows
-        first = next(rows, None)
-        if first is None:
-            raise UnusableFile(_("The file has a header but no data rows."))
+        table, first = open_import_table(path)
     except UnusableFile as exc:
         outcome.unusable = exc.message
         return outcome
+    rows = table.rows
 
     def all_rows() -> Iterator[tuple[int, list[str]]]:
         assert first is not None

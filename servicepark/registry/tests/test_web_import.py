@@ -2,6 +2,7 @@
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -56,8 +57,40 @@ def test_upload_progress_and_error_report(official, upload):
     assert not Organization.objects.filter(name="上海某中心").exists()
 
 
+def broken_past_its_start() -> str:
+    """A file whose start looks right and which breaks past what the upload check reads: its
+    import fails in the background."""
+    row = "abc,,某中心,,social_service_agency,direct,510107019,,,,,,\n"
+    return ",".join(COLUMNS) + "\n" + row * 1200 + "\x00\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"", "空文件"),  # Django's own check
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "二进制"),
+        ("名称,地址\n某中心,成都\n".encode("gbk"), "缺少列"),
+        ((",".join(COLUMNS) + "\n").encode(), "没有数据行"),
+        (b"PK\x03\x04 not really a workbook", "XLSX"),
+        ("\ufeff名称".encode("utf-16"), "UTF-16"),
+    ],
+    ids=["empty", "image", "wrong-columns", "header-only", "fake-xlsx", "utf-16"],
+)
+def test_an_upload_that_is_not_an_import_is_refused_at_once(official, body, message, settings):
+    imports = Path(settings.MEDIA_ROOT) / "imports"
+    before = set(imports.iterdir()) if imports.exists() else set()
+    response = official.post(
+        "/registry/import/", {"file": SimpleUploadedFile("名单.csv", body, "text/csv")}
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors["file"]
+    assert any(message in e for e in errors), errors
+    assert not ImportJob.objects.exists()
+    assert (set(imports.iterdir()) if imports.exists() else set()) == before
+
+
 def test_htmx_poll_returns_the_progress_fragment(official, upload):
-    upload(official, ",".join(COLUMNS) + "\n")
+    upload(official, broken_past_its_start())
     job = ImportJob.objects.get()
     fragment = official.get(f"/registry/import/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
     assert fragment.lstrip().startswith("<div") and "<html" not in fragment
@@ -65,7 +98,7 @@ def test_htmx_poll_returns_the_progress_fragment(official, upload):
 
 
 def test_others_cannot_see_a_job_or_import(client, official, upload):
-    upload(official, ",".join(COLUMNS) + "\n")
+    upload(official, broken_past_its_start())
     job = ImportJob.objects.get()
     client.logout()
     make_user("official", division="310107", username="sh")
