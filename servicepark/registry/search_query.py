@@ -23,7 +23,6 @@ from django.db.models import (
     F,
     OrderBy,
     Q,
-    Subquery,
     Value,
 )
 from django.db.models.functions import Left, StrIndex
@@ -79,10 +78,15 @@ def _any(conditions: list[Q]) -> Q:
 
 
 def common(condition: Q) -> bool:
-    """Whether at least COMMON_SHARE of the newest PROBE_ROWS organizations match (one query:
-    a range of the primary key below its largest value)."""
-    newest = Organization.objects.order_by("-pk").values("pk")[:1]
-    sample = Organization.objects.filter(pk__gt=Subquery(newest) - PROBE_ROWS).aggregate(
+    """Whether at least COMMON_SHARE of the newest PROBE_ROWS organizations match.
+
+    Two queries: the newest id, then a range of the primary key below it. The range must be
+    written with the id itself. As a subquery PostgreSQL cannot know its size, guesses a third
+    of the table, and starts parallel workers, which made the probe take 10 ms instead of 1."""
+    newest = Organization.objects.order_by("-pk").values_list("pk", flat=True).first()
+    if newest is None:
+        return False
+    sample = Organization.objects.filter(pk__gt=newest - PROBE_ROWS).aggregate(
         rows=Count("pk"), hits=Count("pk", filter=condition)
     )
     return bool(sample["rows"]) and sample["hits"] >= sample["rows"] * COMMON_SHARE
