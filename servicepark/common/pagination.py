@@ -46,12 +46,16 @@ class Page:
         return 0 if not self.items else (self.number - 1) * self.per_page + 1
 
 
-def paginate(queryset: QuerySet[Any], *, page: Any, per_page: int = 20) -> Page:
-    """One bounded pass: the ids of the first COUNT_CAP + 1 matches in the list's order give
-    both the (capped) count and the page; then that page's rows are loaded with their joins.
+def paginate(
+    queryset: QuerySet[Any], *, page: Any, per_page: int = 20, cap: int | None = None
+) -> Page:
+    """One bounded pass: the ids of the first `cap` + 1 matches (COUNT_CAP unless given) in
+    the list's order give both the (capped) count and the page; then that page's rows are
+    loaded with their joins.
 
     Counting and paging separately made PostgreSQL find the matches twice, and a search
     index hands over all of them each time (docs/BENCHMARKS.md, finding 5)."""
+    cap = COUNT_CAP if cap is None else cap
     try:
         number = max(1, int(page))
     except (TypeError, ValueError):
@@ -62,9 +66,9 @@ def paginate(queryset: QuerySet[Any], *, page: Any, per_page: int = 20) -> Page:
             # server they take the cores other requests need.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-        matches = list(queryset.values_list("pk", flat=True)[: max(COUNT_CAP, per_page) + 1])
-    capped = len(matches) > COUNT_CAP
-    count = min(len(matches), COUNT_CAP)
+        matches = list(queryset.values_list("pk", flat=True)[: max(cap, per_page) + 1])
+    capped = len(matches) > cap
+    count = min(len(matches), cap)
     last = max(1, -(-count // per_page))
     number = min(number, last)
     offset = (number - 1) * per_page

@@ -17,6 +17,7 @@ from servicepark.common.pagination import paginate
 from servicepark.registry.models import Organization
 from servicepark.registry.selectors import (
     DirectoryFilters,
+    directory_count_cap,
     organization_get_for,
     organization_list,
 )
@@ -106,8 +107,9 @@ class DirectoryFilterIn(Schema):
 def list_organizations(
     request: HttpRequest, filters: Query[DirectoryFilterIn], page: int = 1
 ) -> Any:
-    qs = organization_list(user=request.user, filters=DirectoryFilters(**filters.dict()))
-    result = paginate(qs, page=page, per_page=50)
+    directory = DirectoryFilters(**filters.dict())
+    qs = organization_list(user=request.user, filters=directory)
+    result = paginate(qs, page=page, per_page=50, cap=directory_count_cap(directory))
     return {
         "count": result.count,
         "count_capped": result.count_capped,

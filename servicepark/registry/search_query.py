@@ -35,14 +35,19 @@ _USCC_PREFIX = re.compile(r"^[0-9A-HJ-NP-RTUW-Y]{2,18}$")
 _LATIN = re.compile(r"^[a-z]+$")
 _DIGIT = re.compile(r"[0-9０-９〇一二三四五六七八九]")
 
+# A text search counts its matches up to SEARCH_COUNT_CAP (lists that are only filtered count
+# to pagination.COUNT_CAP). Beyond it the page says "more than 300 match" and asks to narrow the
+# search; twenty to a page, that is fifteen pages (decision 018).
+SEARCH_COUNT_CAP = 300
+
 # The probe counts matches among the newest PROBE_ROWS organizations; a term found in at least
-# COMMON_SHARE of them is searched by walking. At a million organizations a walk checks a row
-# in 0.3-0.6 µs and reads 1,000 / share rows to reach the count's cap; an index lookup costs
-# 2-6 µs per match. The two cost the same between 1 % and 2 % (docs/BENCHMARKS.md, B2;
-# decision 016). Near that line either way costs the same, so a small probe is enough: it
-# only has to tell apart terms far from it.
+# COMMON_SHARE of them is searched by walking. A walk checks a row in 0.3-0.6 µs and reads
+# SEARCH_COUNT_CAP / share rows to reach the cap; an index lookup costs 2-6 µs per match, and
+# at a million organizations there are share × 1,000,000 of them. With a cap of 300 the two
+# cost the same near 0.9 % (bench/findings.md, finding 8; decision 016). Near that line either
+# way costs the same, so a small probe is enough: it only has to tell apart terms far from it.
 PROBE_ROWS = 2000
-COMMON_SHARE = 0.015
+COMMON_SHARE = 0.009
 
 # Newest first. After an index lookup the same order is written as an expression, which keeps
 # PostgreSQL from walking the primary key anyway: its estimates for substring and prefix

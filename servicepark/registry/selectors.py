@@ -11,6 +11,7 @@ from django.http import Http404
 from servicepark.accounts.roles import REGISTRY_READERS, Role
 from servicepark.accounts.scoping import scope_for, scope_q, user_organization_ids
 from servicepark.geo.codes import significant_prefix
+from servicepark.registry import search_query
 from servicepark.registry.models import ChangeRequest, ImportJob, Organization
 from servicepark.registry.models.choices import FIELD_BITS, Status
 from servicepark.registry.search_query import NEWEST_FIRST, NEWEST_FIRST_SORTED, search_condition
@@ -69,6 +70,12 @@ def organization_visible(user: Any) -> QuerySet[Organization]:
     if own is None:
         return Organization.objects.all()
     return Organization.objects.filter(Q(status__in=PUBLIC_STATUSES) | own)
+
+
+def directory_count_cap(filters: DirectoryFilters) -> int | None:
+    """How far the directory counts: a text search to SEARCH_COUNT_CAP, a filtered list to
+    pagination's default (None)."""
+    return search_query.SEARCH_COUNT_CAP if filters.q.strip() else None
 
 
 def organization_list(*, user: Any, filters: DirectoryFilters) -> QuerySet[Organization]:

@@ -172,13 +172,24 @@ def test_unknown_organization_is_404(client):
 
 def test_very_common_searches_stop_counting_and_ask_to_narrow(client, monkeypatch, strategy):
     from servicepark.common import pagination
+    from servicepark.registry import search_query
 
-    monkeypatch.setattr(pagination, "COUNT_CAP", 5)
+    monkeypatch.setattr(search_query, "SEARCH_COUNT_CAP", 5)
+    monkeypatch.setattr(pagination, "COUNT_CAP", 7)
     for i in range(8):
         make_org(name=f"常见词中心{i}")
     body = client.get("/organizations/", {"q": "常见词"}).content.decode()
     assert "超过 5 个" in body  # the count stops at the cap and asks to narrow the search
     assert len(names(client, q="常见词")) == 8  # the page itself still lists what matches
+    api = client.get("/api/v1/organizations", {"q": "常见词"}).json()
+    assert (api["count"], api["count_capped"]) == (5, True)
+    # A list that is only filtered counts further, to the lists' own cap.
+    listed = client.get("/organizations/", {"org_type": "social_service_agency"}).content.decode()
+    assert "超过 7 个" in listed
+    assert (
+        client.get("/api/v1/organizations", {"org_type": "social_service_agency"}).json()["count"]
+        == 7
+    )
 
 
 def test_three_letters_are_initials_or_the_start_of_the_pinyin(client, strategy):

@@ -19,6 +19,7 @@ from servicepark.registry.forms import DirectoryFilterForm, MembershipForm, Tran
 from servicepark.registry.models import Membership
 from servicepark.registry.selectors import (
     DirectoryFilters,
+    directory_count_cap,
     organization_attached,
     organization_export_list,
     organization_get_for,
@@ -40,6 +41,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         organization_list(user=request.user, filters=filters),
         page=request.GET.get("page"),
         per_page=20,
+        cap=directory_count_cap(filters),
     )
     query = urlencode({k: v for k, v in filters.__dict__.items() if v})
     division_path = division_ancestors(filters.division) if filters.division else []
