@@ -154,7 +154,7 @@ def b2_section(large: dict[str, Any], small: dict[str, Any] | None) -> list[str]
     big, little = large["label"], small["label"] if small else "?"
     goal = large["goal_p95_ms"]
     cap = large["kinds"][0]["matches"]["capped_at"]
-    modest = min(2000, cap)
+    modest = large["kinds"][0].get("modest_max", min(2000, cap))
     lines = [
         "## B2 — directory search",
         "",
