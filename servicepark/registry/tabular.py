@@ -184,6 +184,7 @@ def _open_xlsx(path: Path, *, whole: bool) -> Table:
         # and openpyxl's own TypeErrors and ValueErrors (found by fuzzing).
         raise _damaged(exc) from None
     if sheet is None:
+        workbook.close()
         raise UnusableFile(_("The workbook has no sheet."))
     total = max(1, sheet.max_row or 1)
     iterator = sheet.iter_rows(values_only=True)
