@@ -38,11 +38,14 @@ def parse_yuan(value: object) -> Decimal:
 
     if isinstance(value, float | bool) or value is None:
         raise AmountError(_("Write amounts as numbers such as 80000.00."))
+    shown = str(value)[:30].replace("\x00", "")
     try:
         amount = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        raise AmountError(_("“%(v)s” is not an amount in yuan.") % {"v": str(value)[:30]}) from None
-    if not amount.is_finite() or amount < 0:
+        raise AmountError(_("“%(v)s” is not an amount in yuan.") % {"v": shown}) from None
+    if not amount.is_finite():  # "NaN", "Infinity": not a negative amount, not an amount
+        raise AmountError(_("“%(v)s” is not an amount in yuan.") % {"v": shown})
+    if amount < 0:
         raise AmountError(_("An amount cannot be negative (it must be zero or more)."))
     # The size first: quantizing "1e30" to fen needs more digits than Decimal keeps and raised
     # InvalidOperation (found by fuzzing).

@@ -34,7 +34,8 @@ def test_good_amounts(raw, value):
         ("-1", "negative"),
         ("1.001", "two decimal"),
         ("1e20", "too large"),
-        ("NaN", "negative"),
+        ("NaN", "not an amount"),
+        ("Infinity", "not an amount"),
     ],
 )
 def test_bad_amounts_are_explained(raw, needle):

@@ -46,6 +46,12 @@ def objection_file(
             actor, [Role.ORG_ADMIN, Role.ORG_MEMBER, Role.ASSOCIATION_STAFF]
         ):
             raise ValidationError(_("You may object only for an organization you belong to."))
+        if Objection.objects.filter(
+            decision=locked, filed_by=actor, text=text, state=Objection.State.OPEN
+        ).exists():  # a double submit, or the same objection again
+            raise ValidationError(
+                _("You have already filed this objection; it awaits the purchaser's answer.")
+            )
         objection = Objection.objects.create(
             decision=locked, filed_by=actor, organization_id=organization_id, text=text
         )

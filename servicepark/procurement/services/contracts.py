@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicepark.common.audit import audit_record
-from servicepark.common.inputs import add_months
+from servicepark.common.inputs import add_months, iso_date
 from servicepark.common.money import AmountError, parse_yuan
 from servicepark.common.permissions import require_permission
 from servicepark.common.workflows import workflow_transition
@@ -24,6 +24,7 @@ from servicepark.procurement.workflows import CONTRACT_LIFECYCLE
 
 ONE_YEAR = dt.timedelta(days=366)
 THREE_YEARS = dt.timedelta(days=3 * 365 + 1)
+TERM_AHEAD_MONTHS = 24
 TEXTS = ("title", "service_content", "beneficiaries", "quantities")
 
 
@@ -74,6 +75,17 @@ def _check(
     except AmountError as exc:
         errors["voucher_budget"] = [exc.message]
         vouchers = Decimal(0)
+    # A contract may be put on paper for a service begun within the last year, and may start
+    # up to two years ahead; a year typed as 1900 or 2999 is a slip.
+    today = timezone.localdate()
+    try:
+        iso_date(
+            data.starts_on.isoformat(),
+            earliest=today - ONE_YEAR,
+            latest=add_months(today, TERM_AHEAD_MONTHS),
+        )
+    except ValidationError as exc:
+        errors["starts_on"] = exc.messages
     if data.ends_on < data.starts_on:
         errors["ends_on"] = [_("The contract must end after it starts.")]
     elif data.ends_on - data.starts_on > THREE_YEARS:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from servicepark.accounts.models import Grant
 from servicepark.accounts.roles import Role
 from servicepark.common.audit import audit_record
+from servicepark.common.inputs import plain_text
 from servicepark.common.permissions import has_permission, require_permission
 from servicepark.geo.codes import is_within
 from servicepark.procurement.models import Application, Assignment, Call, ExpertProfile, Recusal
@@ -136,6 +137,13 @@ def score_submit(
     *, actor: Any, assignment: Assignment, scores: dict[str, Any], comment: str = ""
 ) -> Assignment:
     """A juror scores each rubric criterion once, within its range."""
+    # Nothing is cut silently, and a NUL cannot be stored (PostgreSQL refuses it).
+    text = plain_text(
+        comment,
+        limit=5000,
+        required=False,
+        missing=_("The comments must be plain text of at most 5,000 characters."),
+    )
     with transaction.atomic():
         locked = (
             Assignment.objects.select_for_update()
@@ -148,6 +156,7 @@ def score_submit(
             raise ValidationError(_("Your scores for this application are already submitted."))
         rubric = locked.application.call.rubric
         wanted = {c["key"]: c["max_points"] for c in rubric}
+        names = {c["key"]: c.get("name") or c["key"] for c in rubric}
         if set(scores) != set(wanted):
             raise ValidationError(_("Score every criterion of the rubric, and only those."))
         clean: dict[str, int] = {}
@@ -158,11 +167,11 @@ def score_submit(
                 or not 0 <= value <= wanted[key]
             ):
                 raise ValidationError(
-                    _("“%(key)s” takes a whole number from 0 to %(max)d.")
-                    % {"key": key, "max": wanted[key]}
+                    _("“%(name)s” takes a whole number from 0 to %(max)d.")
+                    % {"name": names[key], "max": wanted[key]}
                 )
             clean[key] = value
-        locked.scores, locked.comment = clean, comment.strip()[:5000]
+        locked.scores, locked.comment = clean, text
         locked.submitted_at = timezone.now()
         locked.save(update_fields=["scores", "comment", "submitted_at", "updated_at"])
         audit_record(actor=actor, action="jury.score", obj=locked, after={"scores": clean})

@@ -6,16 +6,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from servicepark.common.feedback import flash_error
+from servicepark.common.feedback import add_errors, flash_error
 from servicepark.common.permissions import has_permission
 from servicepark.procurement.forms import CatalogueEntryForm, CatalogueForm
-from servicepark.procurement.models import CatalogueEntry
+from servicepark.procurement.models import Catalogue, CatalogueEntry
 from servicepark.procurement.selectors import (
     catalogue_field_spread,
     catalogue_get_for,
@@ -55,7 +55,14 @@ def catalogue_index(request: HttpRequest) -> HttpResponse:
 
 
 def catalogue_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    catalogue = catalogue_get_for(user=request.user, pk=pk)
+    return _catalogue_page(request, catalogue_get_for(user=request.user, pk=pk))
+
+
+def _catalogue_page(
+    request: HttpRequest, catalogue: Catalogue, entry_form: CatalogueEntryForm | None = None
+) -> HttpResponse:
+    """The catalogue; `entry_form` is a refused entry, shown again with its errors by field
+    and what was typed."""
     can_edit = (
         request.user.is_authenticated
         and has_permission("catalogue.edit", request.user, catalogue.purchaser)[0]
@@ -63,6 +70,10 @@ def catalogue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     tree = catalogue_tree(catalogue)
     spread = catalogue_field_spread(catalogue)
+    if entry_form is not None and not can_edit:
+        flash_error(request, entry_form)  # no form to show it on (e.g. published meanwhile)
+    elif can_edit and entry_form is None:
+        entry_form = CatalogueEntryForm(catalogue=catalogue)
     return render(
         request,
         "procurement/catalogue.html",
@@ -73,7 +84,7 @@ def catalogue_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "total": sum((n.total for n in tree), 0),
             "empty_fields": [s for s in spread if s.is_empty],
             "can_edit": can_edit,
-            "entry_form": CatalogueEntryForm(catalogue=catalogue) if can_edit else None,
+            "entry_form": entry_form if can_edit else None,
         },
     )
 
@@ -84,19 +95,16 @@ def catalogue_entry(request: HttpRequest, pk: int) -> HttpResponse:
     catalogue = catalogue_get_for(user=request.user, pk=pk)
     form = CatalogueEntryForm(request.POST, catalogue=catalogue)
     if not form.is_valid():
-        flash_error(request, form)
-        return redirect("procurement:catalogue", pk)
+        return _catalogue_page(request, catalogue, form)
     data: dict[str, Any] = dict(form.cleaned_data)
     parent: CatalogueEntry | None = data.pop("parent")
     data["fields"] = data.pop("fields_of_service")
     try:
         catalogue_entry_add(actor=request.user, catalogue=catalogue, parent=parent, **data)
     except ValidationError as exc:
-        flash_error(request, exc)
-    except PermissionDenied as exc:
-        raise exc
-    else:
-        messages.success(request, _("The entry was added."))
+        add_errors(form, exc, {"fields": "fields_of_service"})
+        return _catalogue_page(request, catalogue, form)
+    messages.success(request, _("The entry was added."))
     return redirect("procurement:catalogue", pk)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 import segno
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -21,7 +22,7 @@ from servicepark.common.inputs import iso_date
 from servicepark.common.pagination import paginate
 from servicepark.common.permissions import has_permission
 from servicepark.procurement.forms_contracts import ContractForm, EvaluationForm, ReportForm
-from servicepark.procurement.models import Award, Milestone, Report
+from servicepark.procurement.models import Award, Contract, Milestone, Report, VoucherScheme
 from servicepark.procurement.selectors_contracts import (
     contract_get,
     contract_list,
@@ -94,6 +95,7 @@ def contract_new(request: HttpRequest, award_pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_errors(form, exc)
         else:
+            messages.success(request, _("The contract is drafted; both sides may now sign it."))
             return redirect("procurement:contract", contract.pk)
     return render(request, "procurement/contract_form.html", {"form": form, "award": award})
 
@@ -173,7 +175,7 @@ def contract_action(request: HttpRequest, pk: int) -> HttpResponse:
         "issue": (
             lambda: vouchers_issue(
                 actor=user,
-                scheme=contract.vouchers,
+                scheme=_scheme_of(contract),
                 holders=post.get("holders", "").splitlines(),
             ),
             _("Vouchers issued."),
@@ -225,6 +227,15 @@ def contract_action(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         flash_error(request, ValidationError(_("Unknown action.")))
     return redirect("procurement:contract", contract.pk)
+
+
+def _scheme_of(contract: Contract) -> VoucherScheme:
+    """The contract's voucher scheme; a message, not a server error, when there is none yet
+    (a stale page or a second tab)."""
+    scheme = getattr(contract, "vouchers", None)
+    if scheme is None:
+        raise ValidationError(_("Set up the voucher scheme before issuing vouchers."))
+    return scheme
 
 
 def _organization(value: str) -> Organization:

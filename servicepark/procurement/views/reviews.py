@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from servicepark.common.feedback import attempt, flash_error
+from servicepark.common.inputs import whole_number
 from servicepark.procurement.eligibility import credit_problems, current_grade
 from servicepark.procurement.selectors_decisions import assignment_get_for, assignment_list
 from servicepark.procurement.services.evaluation import track_record
@@ -27,31 +28,34 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = assignment_get_for(user=request.user, pk=pk)
     app = assignment.application
     rubric = app.call.rubric
+    posted: dict[str, str] = {}
+    comment = ""
     if request.method == "POST":
-        scores = {}
+        posted = {c["key"]: request.POST.get(f"score_{c['key']}", "").strip() for c in rubric}
+        comment = request.POST.get("comment", "")
         try:
-            for c in rubric:
-                raw = request.POST.get(f"score_{c['key']}", "").strip()
-                if not raw.removeprefix("-").isdecimal():
-                    raise ValidationError(
-                        _("“%(name)s” takes a whole number from 0 to %(max)d.")
-                        % {"name": c["name"], "max": c["max_points"]}
-                    )
-                scores[c["key"]] = int(raw)
+            scores = {
+                c["key"]: whole_number(
+                    posted[c["key"]],
+                    minimum=0,
+                    maximum=c["max_points"],
+                    message=_("“%(name)s” takes a whole number from 0 to %(max)d.")
+                    % {"name": c["name"], "max": c["max_points"]},
+                )
+                for c in rubric
+            }
         except ValidationError as exc:
             flash_error(request, exc)
         else:
-            attempt(
+            if attempt(
                 request,
                 lambda: score_submit(
-                    actor=request.user,
-                    assignment=assignment,
-                    scores=scores,
-                    comment=request.POST.get("comment", ""),
+                    actor=request.user, assignment=assignment, scores=scores, comment=comment
                 ),
                 _("Your scores are submitted."),
-            )
-        return redirect("procurement:review", assignment.pk)
+            ):
+                return redirect("procurement:review", assignment.pk)
+        # A refused sheet comes back with what the expert typed.
     version = app.versions.order_by("-number").first()
     return render(
         request,
@@ -60,7 +64,8 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "assignment": assignment,
             "app": app,
             "content": version.content if version else app.content,
-            "rubric": rubric,
+            "rubric": [dict(c, value=posted.get(c["key"], "")) for c in rubric],
+            "comment": comment.replace("\x00", ""),
             "track_record": track_record([app.organization_id]),
             "grade": current_grade(app.organization),
             "credit": credit_problems(app.organization),
