@@ -55,9 +55,11 @@ def system() -> SystemActor:
 
 
 @pytest.fixture
-def english():
-    """For tests that assert message text: messages in English (the default is Chinese)."""
+def english(client, settings):
+    """For tests that assert message text: messages in English (the default is Chinese), and
+    the test client's pages too (by the language cookie, as a browser would ask)."""
     from django.utils import translation
 
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     with translation.override("en"):
         yield

@@ -26,7 +26,7 @@ from servicepark.registry import api as registry_api
 from servicepark.registry.models import Organization
 from servicepark.registry.tests.factories import make_org, org_data
 
-pytestmark = [pytest.mark.django_db, pytest.mark.smoke]
+pytestmark = [pytest.mark.django_db, pytest.mark.smoke, pytest.mark.usefixtures("english")]
 
 POSTGRES_ONLY = pytest.mark.skipif(
     "connection.vendor != 'postgresql'", reason="concurrent transactions need PostgreSQL"
@@ -35,13 +35,6 @@ STATE_CHANGING = {"post", "put", "patch", "delete"}
 # POST /auth/token is the one exception: it is unauthenticated (no user to scope a key by), a
 # repeat only issues another token, and keeping its response would store a live bearer token.
 NOT_KEYED = {("post", "/api/v1/auth/token")}
-
-
-@pytest.fixture
-def client(client, settings):
-    """Answers in English (the language cookie; the platform's default is Chinese)."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 def bearer(user) -> dict[str, str]:

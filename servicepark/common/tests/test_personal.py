@@ -56,12 +56,6 @@ def everything_audited() -> str:
 
 
 @pytest.fixture
-def client(client, settings):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
-@pytest.fixture
 def person_in_org():
     org = make_org(name="绿芽社工中心", division_code="510107019")
     official = make_user("official", division="510107")

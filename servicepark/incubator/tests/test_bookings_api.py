@@ -16,13 +16,6 @@ from servicepark.incubator.tests.helpers import at, book, token
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
-@pytest.fixture
-def client(client, settings):
-    """Answers in English (the language cookie; the platform's default is Chinese)."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
 def post(client, body, headers, **extra):
     data = body if isinstance(body, str | bytes) else json.dumps(body)
     return client.post(

@@ -25,12 +25,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture
-def client(client, settings):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
-@pytest.fixture
 def park():
     park = Park.objects.create(name="服务园", division_id="510107")
     floor = Floor.objects.create(park=park, name="三楼", level=3, columns=8, rows=2)

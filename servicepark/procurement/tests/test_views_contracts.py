@@ -21,12 +21,6 @@ from servicepark.registry.tests.factories import make_org
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
-@pytest.fixture
-def client(client, settings):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
 def test_money_from_award_to_a_paid_milestone_through_the_association(client, awarded):  # noqa: F811
     call, buyer, apps, decision = awarded
     association = make_org(

@@ -18,13 +18,6 @@ from servicepark.registry.tests.factories import make_org
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
-@pytest.fixture
-def client(client, settings):
-    """Pages in English, so that messages can be asserted."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
 def form_data(**overrides):
     data = {
         "title": "社区长者关爱",

@@ -46,13 +46,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture
-def client(client, settings):
-    """Pages in English, so that messages can be asserted."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
-@pytest.fixture
 def sheet(call):
     """An expert's assignment, not yet scored (rubric: 需求分析 0–30, 项目设计 0–40,
     执行能力 0–30)."""
