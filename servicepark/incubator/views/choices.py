@@ -48,6 +48,12 @@ def my_organizations(request: HttpRequest) -> list[Organization]:
     return list(Organization.objects.filter(pk__in=ids).order_by("name"))
 
 
+def organizations_i_run(request: HttpRequest) -> list[Organization]:
+    """The organizations the user administers: those it may apply for a residency for."""
+    ids = user_organization_ids(request.user, [Role.ORG_ADMIN])
+    return list(Organization.objects.filter(pk__in=ids).order_by("name"))
+
+
 def own_organization(request: HttpRequest, refused: str) -> Organization:
     """The organization the form names, one of the user's own. Acting for another existing
     organization, or with none of one's own, is refused (`refused`, a 403); an empty or unknown

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from servicepark.incubator.services.capacity import (
 from servicepark.incubator.services.residency import residency_apply
 from servicepark.incubator.views.choices import (
     my_organizations,
+    organizations_i_run,
     own_organization,
     pick,
     pick_many,
@@ -55,6 +56,7 @@ def park_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not kept or kept.get("park") != park.pk:
         kept = None
     staff = user.is_authenticated and sel.is_staff(user, park)
+    rounds = list(sel.open_rounds(park))
     can_book = user.is_authenticated and has_permission("park.book", user, park)[0]
     context = {
         "park": park,
@@ -67,8 +69,11 @@ def park_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # A session's page (registration, check-in) is for signed-in users; visitors are
         # offered to log in first instead of a link that would send them to the login page.
         "sessions_open": user.is_authenticated,
-        "rounds": sel.open_rounds(park),
+        "rounds": rounds,
         "my_orgs": my_organizations(request) if user.is_authenticated else [],
+        # Only an organization's admins apply; members are told so instead of a form that
+        # would refuse them.
+        "apply_orgs": organizations_i_run(request) if user.is_authenticated else [],
         "residents": sel.residents(park, with_checklist=staff),
         "alumni": sel.alumni(park, user if user.is_authenticated else None),
         "fields": Field.choices,
@@ -76,6 +81,8 @@ def park_detail(request: HttpRequest, pk: int) -> HttpResponse:
         **sel.community(park),
         # Shown again in the form it came from (book, desk, apply, advice, event).
         "kept": {kept["form"]: kept["data"]} if kept else {},
+        # An application to a round that closed meanwhile has no form left to show it in.
+        "closed_apply": _closed_apply(kept, rounds),
     }
     if user.is_authenticated:
         context["requests"] = sel.desk_requests(park, user, staff)
@@ -90,6 +97,16 @@ def park_detail(request: HttpRequest, pk: int) -> HttpResponse:
             residencies__state__in=["admitted", "incubating", "extended"]
         )
     return render(request, "incubator/park.html", context)
+
+
+def _closed_apply(kept: dict[str, Any] | None, rounds: list[IntakeRound]) -> str:
+    """The proposal of a refused application whose round is no longer open, to copy."""
+    if not kept or kept.get("form") != "apply":
+        return ""
+    data = kept["data"]
+    if any(r.pk == data.get("round") for r in rounds):
+        return ""
+    return str(data.get("proposal", "")).replace("\x00", "").strip()
 
 
 def _back(
@@ -111,6 +128,9 @@ def _back(
 @require_POST
 def residency_apply_view(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_object_or_404(IntakeRound.objects.select_related("park"), pk=pk)
+    if my_organizations(request) and not organizations_i_run(request):
+        # Members are not offered the form: one posted anyway is refused whatever it says.
+        raise PermissionDenied(_("Only the organization's admins may apply for a residency."))
 
     def apply() -> None:
         residency_apply(

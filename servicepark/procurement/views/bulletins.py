@@ -13,6 +13,7 @@ from servicepark.accounts.roles import Role
 from servicepark.accounts.scoping import user_organization_ids
 from servicepark.common.feedback import attempt
 from servicepark.common.pagination import paginate
+from servicepark.procurement.models import Decision
 from servicepark.procurement.selectors_decisions import bulletin_get, bulletin_list
 from servicepark.procurement.services.bulletins import objection_file
 
@@ -25,7 +26,12 @@ def bulletin_index(request: HttpRequest) -> HttpResponse:
 
 
 def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    decision = bulletin_get(pk)
+    return _bulletin_page(request, bulletin_get(pk))
+
+
+def _bulletin_page(request: HttpRequest, decision: Decision, kept: str = "") -> HttpResponse:
+    """The bulletin; after a refused objection, with the text typed (in the form, or to copy
+    where the objection period is over)."""
     open_for_objections = (
         decision.state == decision.State.PUBLISHED
         and decision.objection_ends_at is not None
@@ -39,6 +45,7 @@ def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "call": decision.call,
             "awards": decision.awards.all(),
             "open_for_objections": open_for_objections,
+            "kept": kept.replace("\x00", ""),
         },
     )
 
@@ -48,14 +55,16 @@ def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def bulletin_object(request: HttpRequest, pk: int) -> HttpResponse:
     decision = bulletin_get(pk)
     mine = sorted(user_organization_ids(request.user, OBJECTING_ROLES))
-    attempt(
+    text = request.POST.get("text", "")
+    if attempt(
         request,
         lambda: objection_file(
             actor=request.user,
             decision=decision,
-            text=request.POST.get("text", ""),
+            text=text,
             organization_id=mine[0] if mine else None,
         ),
         _("Your objection is filed; the purchaser must answer it before the result is final."),
-    )
-    return redirect("bulletins:detail", decision.pk)
+    ):
+        return redirect("bulletins:detail", decision.pk)
+    return _bulletin_page(request, bulletin_get(pk), kept=text)

@@ -3,6 +3,8 @@ vote, publication, objections and finality."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -129,7 +131,18 @@ def _decision_for(request: HttpRequest, pk: int) -> Decision:
 
 @login_required
 def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    decision = _decision_for(request, pk)
+    return _decision_page(request, _decision_for(request, pk))
+
+
+def _decision_page(
+    request: HttpRequest,
+    decision: Decision,
+    *,
+    kept_vote: dict[str, str] | None = None,
+    kept_answer: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """The decision's page; after a refused vote or answer, with what was typed in the form
+    it came from (or, where that form is gone, to copy)."""
     votes = decision.votes.select_related("voter")
     return render(
         request,
@@ -144,25 +157,32 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "members": decision.call.purchaser.leading_group.count(),
             "objections": decision.objections.select_related("filed_by", "organization"),
             "awards": decision.awards.select_related("application__organization", "contract"),
+            "kept_vote": kept_vote or {},
+            "kept_answer": kept_answer or {},
         },
     )
+
+
+def _typed(text: str) -> str:
+    """What was typed, to show again (a NUL is not shown by browsers and breaks nothing)."""
+    return text.replace("\x00", "")
 
 
 @login_required
 @require_POST
 def vote(request: HttpRequest, pk: int) -> HttpResponse:
     decision = _decision_for(request, pk)
-    attempt(
+    choice = request.POST.get("choice", "")
+    comment = request.POST.get("comment", "")
+    if attempt(
         request,
-        lambda: vote_cast(
-            actor=request.user,
-            decision=decision,
-            choice=request.POST.get("choice", ""),
-            comment=request.POST.get("comment", ""),
-        ),
+        lambda: vote_cast(actor=request.user, decision=decision, choice=choice, comment=comment),
         _("Your vote is recorded."),
-    )
-    return redirect("procurement:decision", decision.pk)
+    ):
+        return redirect("procurement:decision", decision.pk)
+    # A refused vote comes back with the choice and the comment typed.
+    kept = {"choice": choice, "comment": _typed(comment)}
+    return _decision_page(request, _decision_for(request, pk), kept_vote=kept)
 
 
 @login_required
@@ -197,14 +217,16 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
     if objection is None:
         raise PermissionDenied
     decision = _decision_for(request, objection.decision_id)
-    attempt(
+    text = request.POST.get("answer", "")
+    upheld = request.POST.get("upheld") == "1"
+    if attempt(
         request,
         lambda: objection_answer(
-            actor=request.user,
-            objection=objection,
-            answer=request.POST.get("answer", ""),
-            upheld=request.POST.get("upheld") == "1",
+            actor=request.user, objection=objection, answer=text, upheld=upheld
         ),
         _("The answer is recorded and published with the bulletin."),
-    )
-    return redirect("procurement:decision", decision.pk)
+    ):
+        return redirect("procurement:decision", decision.pk)
+    # A refused answer comes back in the objection's form, as typed.
+    kept = {"objection": objection.pk, "text": _typed(text), "upheld": upheld}
+    return _decision_page(request, _decision_for(request, decision.pk), kept_answer=kept)
