@@ -58,8 +58,11 @@ def _check(
     errors: dict[str, list[str]] = {}
     for name in TEXTS:
         value = getattr(data, name)
+        limit = Contract._meta.get_field(name).max_length or 10_000
         if not isinstance(value, str) or not value.strip() or "\x00" in value:
             errors[name] = [_("Fill this in.")]
+        elif len(value.strip()) > limit:
+            errors[name] = [_("At most %(n)s characters, please.") % {"n": f"{limit:,}"}]
     try:
         price = parse_yuan(data.price)
     except AmountError as exc:

@@ -141,6 +141,19 @@ def test_a_contract_term_in_an_impossible_year_is_refused(client, awarded, year,
     assert not Contract.objects.exists()
 
 
+def test_contract_texts_longer_than_their_fields_are_refused(client, awarded):  # noqa: F811
+    call, buyer, apps, decision = awarded
+    award = decision.awards.get(application=apps[0])
+    client.force_login(buyer)
+    start = timezone.localdate() + dt.timedelta(days=10)
+    response = client.post(
+        f"/awards/{award.pk}/contract/", contract_form(start, quantities="每月服务" * 1251)
+    )
+    assert response.status_code == 200
+    assert "At most 5,000 characters" in response.content.decode()
+    assert not Contract.objects.exists()
+
+
 def test_a_bad_milestone_row_shows_its_error(client, awarded):  # noqa: F811
     call, buyer, apps, decision = awarded
     award = decision.awards.get(application=apps[0])
