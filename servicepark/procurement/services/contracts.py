@@ -58,7 +58,7 @@ def _check(
     errors: dict[str, list[str]] = {}
     for name in TEXTS:
         value = getattr(data, name)
-        limit = Contract._meta.get_field(name).max_length or 10_000
+        limit = getattr(Contract._meta.get_field(name), "max_length", None) or 10_000
         if not isinstance(value, str) or not value.strip() or "\x00" in value:
             errors[name] = [_("Fill this in.")]
         elif len(value.strip()) > limit:
