@@ -11,6 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 
+def as_typed(value: Any) -> str:
+    """What someone typed, to put back in the form after a refusal: as sent, less NUL bytes
+    (browsers drop them from pages; a refused form is where they are most likely)."""
+    return ("" if value is None else str(value)).replace("\x00", "")
+
+
 def plain_text(
     value: Any, *, limit: int, missing: str, too_long: str | None = None, required: bool = True
 ) -> str:
@@ -33,6 +39,13 @@ def iso_date(
         day = dt.date.fromisoformat(str(value or "").strip())
     except ValueError:
         raise ValidationError(_("Give the date as YYYY-MM-DD.")) from None
+    return date_within(day, earliest=earliest, latest=latest)
+
+
+def date_within(
+    day: dt.date, *, earliest: dt.date | None = None, latest: dt.date | None = None
+) -> dt.date:
+    """`day` itself when it lies in [earliest, latest]; else a message naming the bound."""
     return _within(day, earliest, latest, str(day))
 
 

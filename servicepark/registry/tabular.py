@@ -10,7 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -37,8 +37,8 @@ class Table:
     encoding: str
     header: list[str]
     rows: Iterator[tuple[int, list[str]]]  # (line number, cells); the header is line 1
-    _progress: Any
-    _close: Any
+    _progress: Callable[[], float]
+    _close: Callable[[], None]
 
     def progress(self) -> float:
         """Fraction of the file read so far."""

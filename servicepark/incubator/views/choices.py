@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from servicepark.accounts.roles import Role
-from servicepark.accounts.scoping import user_organization_ids
+from servicepark.accounts.scoping import user_grants
 from servicepark.common.inputs import choice_id
 from servicepark.registry.models import Organization
 
@@ -43,22 +43,28 @@ def pick_many(queryset: QuerySet[M], values: list[str], message: str) -> list[M]
     return found
 
 
-def my_organizations(request: HttpRequest) -> list[Organization]:
-    ids = user_organization_ids(request.user, [Role.ORG_ADMIN, Role.ORG_MEMBER])
-    return list(Organization.objects.filter(pk__in=ids).order_by("name"))
+MEMBERS = (Role.ORG_ADMIN, Role.ORG_MEMBER)
+ADMINS = (Role.ORG_ADMIN,)  # who may act for the organization as a whole, e.g. apply
 
 
-def organizations_i_run(request: HttpRequest) -> list[Organization]:
-    """The organizations the user administers: those it may apply for a residency for."""
-    ids = user_organization_ids(request.user, [Role.ORG_ADMIN])
-    return list(Organization.objects.filter(pk__in=ids).order_by("name"))
+def my_organizations(request: HttpRequest, roles: tuple[str, ...] = MEMBERS) -> list[Organization]:
+    """The organizations the user holds one of `roles` for (admins and members by default),
+    by name, from the grants already read for this request."""
+    found = {
+        g.organization_id: g.organization
+        for g in user_grants(request.user)
+        if g.role in roles and g.organization is not None
+    }
+    return sorted(found.values(), key=lambda o: o.name)
 
 
-def own_organization(request: HttpRequest, refused: str) -> Organization:
-    """The organization the form names, one of the user's own. Acting for another existing
-    organization, or with none of one's own, is refused (`refused`, a 403); an empty or unknown
-    choice is a mistake to correct."""
-    mine = my_organizations(request)
+def own_organization(
+    request: HttpRequest, refused: str, roles: tuple[str, ...] = MEMBERS
+) -> Organization:
+    """The organization the form names, one the user holds one of `roles` for. Acting for
+    another existing organization, or with none of one's own, is refused (`refused`, a 403);
+    an empty or unknown choice is a mistake to correct."""
+    mine = my_organizations(request, roles)
     if not mine:
         raise PermissionDenied(refused)
     message = _("Choose one of your organizations.")

@@ -7,14 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from servicepark.common.feedback import attempt, flash_error
-from servicepark.common.inputs import local_datetime, whole_number
+from servicepark.common.inputs import as_typed, local_datetime, whole_number
 from servicepark.common.permissions import has_permission, require_permission
 from servicepark.incubator import selectors_park as sel
 from servicepark.incubator.models import IntakeRound, Park, ServiceRequest, Space
@@ -26,8 +26,8 @@ from servicepark.incubator.services.capacity import (
 )
 from servicepark.incubator.services.residency import residency_apply
 from servicepark.incubator.views.choices import (
+    ADMINS,
     my_organizations,
-    organizations_i_run,
     own_organization,
     pick,
     pick_many,
@@ -70,10 +70,10 @@ def park_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # offered to log in first instead of a link that would send them to the login page.
         "sessions_open": user.is_authenticated,
         "rounds": rounds,
-        "my_orgs": my_organizations(request) if user.is_authenticated else [],
+        "my_orgs": my_organizations(request),
         # Only an organization's admins apply; members are told so instead of a form that
         # would refuse them.
-        "apply_orgs": organizations_i_run(request) if user.is_authenticated else [],
+        "apply_orgs": my_organizations(request, ADMINS),
         "residents": sel.residents(park, with_checklist=staff),
         "alumni": sel.alumni(park, user if user.is_authenticated else None),
         "fields": Field.choices,
@@ -106,7 +106,7 @@ def _closed_apply(kept: dict[str, Any] | None, rounds: list[IntakeRound]) -> str
     data = kept["data"]
     if any(r.pk == data.get("round") for r in rounds):
         return ""
-    return str(data.get("proposal", "")).replace("\x00", "").strip()
+    return as_typed(data.get("proposal")).strip()
 
 
 def _back(
@@ -128,15 +128,13 @@ def _back(
 @require_POST
 def residency_apply_view(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_object_or_404(IntakeRound.objects.select_related("park"), pk=pk)
-    if my_organizations(request) and not organizations_i_run(request):
-        # Members are not offered the form: one posted anyway is refused whatever it says.
-        raise PermissionDenied(_("Only the organization's admins may apply for a residency."))
 
     def apply() -> None:
+        refused = _("Only the organization's admins may apply for a residency.")
         residency_apply(
             actor=request.user,
             round=round_,
-            organization=own_organization(request, _("Apply for one of your own organizations.")),
+            organization=own_organization(request, refused, ADMINS),
             proposal=request.POST.get("proposal", ""),
         )
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicepark.common.audit import audit_record
-from servicepark.common.inputs import add_months, iso_date
+from servicepark.common.inputs import add_months, date_within
 from servicepark.common.money import AmountError, parse_yuan
 from servicepark.common.permissions import require_permission
 from servicepark.common.workflows import workflow_transition
@@ -82,8 +82,8 @@ def _check(
     # up to two years ahead; a year typed as 1900 or 2999 is a slip.
     today = timezone.localdate()
     try:
-        iso_date(
-            data.starts_on.isoformat(),
+        date_within(
+            data.starts_on,
             earliest=today - ONE_YEAR,
             latest=add_months(today, TERM_AHEAD_MONTHS),
         )

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from servicepark.accounts.roles import Role
 from servicepark.accounts.scoping import user_organization_ids
 from servicepark.common.feedback import attempt
+from servicepark.common.inputs import as_typed
 from servicepark.common.pagination import paginate
 from servicepark.procurement.models import Decision
 from servicepark.procurement.selectors_decisions import bulletin_get, bulletin_list
@@ -45,7 +46,7 @@ def _bulletin_page(request: HttpRequest, decision: Decision, kept: str = "") -> 
             "call": decision.call,
             "awards": decision.awards.all(),
             "open_for_objections": open_for_objections,
-            "kept": kept.replace("\x00", ""),
+            "kept": as_typed(kept),
         },
     )
 
@@ -67,4 +68,4 @@ def bulletin_object(request: HttpRequest, pk: int) -> HttpResponse:
         _("Your objection is filed; the purchaser must answer it before the result is final."),
     ):
         return redirect("bulletins:detail", decision.pk)
-    return _bulletin_page(request, bulletin_get(pk), kept=text)
+    return _bulletin_page(request, decision, kept=text)

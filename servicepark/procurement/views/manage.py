@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from servicepark.common.feedback import attempt, flash_error
+from servicepark.common.inputs import as_typed
 from servicepark.common.permissions import has_permission, require_permission
 from servicepark.procurement.forms_applications import LimitsForm, ScreeningForm
 from servicepark.procurement.models import Decision, Objection
@@ -163,11 +164,6 @@ def _decision_page(
     )
 
 
-def _typed(text: str) -> str:
-    """What was typed, to show again (a NUL is not shown by browsers and breaks nothing)."""
-    return text.replace("\x00", "")
-
-
 @login_required
 @require_POST
 def vote(request: HttpRequest, pk: int) -> HttpResponse:
@@ -181,8 +177,8 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         return redirect("procurement:decision", decision.pk)
     # A refused vote comes back with the choice and the comment typed.
-    kept = {"choice": choice, "comment": _typed(comment)}
-    return _decision_page(request, _decision_for(request, pk), kept_vote=kept)
+    kept = {"choice": choice, "comment": as_typed(comment)}
+    return _decision_page(request, decision, kept_vote=kept)
 
 
 @login_required
@@ -228,5 +224,5 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         return redirect("procurement:decision", decision.pk)
     # A refused answer comes back in the objection's form, as typed.
-    kept = {"objection": objection.pk, "text": _typed(text), "upheld": upheld}
-    return _decision_page(request, _decision_for(request, decision.pk), kept_answer=kept)
+    kept = {"objection": objection.pk, "text": as_typed(text), "upheld": upheld}
+    return _decision_page(request, decision, kept_answer=kept)

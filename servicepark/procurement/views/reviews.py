@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from servicepark.common.feedback import attempt, flash_error
-from servicepark.common.inputs import whole_number
+from servicepark.common.inputs import as_typed, whole_number
 from servicepark.procurement.eligibility import credit_problems, current_grade
 from servicepark.procurement.selectors_decisions import assignment_get_for, assignment_list
 from servicepark.procurement.services.evaluation import track_record
@@ -65,7 +65,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "app": app,
             "content": version.content if version else app.content,
             "rubric": [dict(c, value=posted.get(c["key"], "")) for c in rubric],
-            "comment": comment.replace("\x00", ""),
+            "comment": as_typed(comment),
             "track_record": track_record([app.organization_id]),
             "grade": current_grade(app.organization),
             "credit": credit_problems(app.organization),
